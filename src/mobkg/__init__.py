@@ -1,0 +1,34 @@
+"""mobkg: press releases of the mobility industry → a validated RDF knowledge graph.
+
+The package is the product; the ``mobkg`` command is a thin layer over it::
+
+    >>> from mobkg import open_store, ingest, run_query   # doctest: +SKIP
+    >>> store = open_store("mobkg-store")                  # doctest: +SKIP
+    >>> ingest(["examples/"], store)                       # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .build import build_release_graph, entity_iri, release_iri
+from .errors import MobkgError, QueryError, ReleaseError, ShapeViolation, StoreError, UpdateRefused
+from .export import ExportFormat, export_store, to_networkx
+from .extract import Entity, Extraction, Fact, extract_release
+from .ingest import IngestSummary, ingest
+from .query import OutputFormat, format_result, run_query, saved_queries
+from .readers import find_release_files, read_release_file
+from .release import Release, SourceFormat
+from .stores import GraphStore, QueryResult, open_store
+from .validate import ValidationReport, validate_graph, validate_graphs
+from .vocab import MOB, EntityType, Predicate
+
+__all__ = [
+    "__version__",
+    "Entity", "Extraction", "Fact", "ExportFormat", "GraphStore", "IngestSummary", "OutputFormat",
+    "QueryResult", "Release", "SourceFormat", "ValidationReport", "EntityType", "Predicate", "MOB",
+    "MobkgError", "QueryError", "ReleaseError", "ShapeViolation", "StoreError", "UpdateRefused",
+    "build_release_graph", "entity_iri", "release_iri", "export_store", "to_networkx", "extract_release",
+    "ingest", "format_result", "run_query", "saved_queries", "find_release_files", "read_release_file",
+    "open_store", "validate_graph", "validate_graphs",
+]

@@ -1,0 +1,122 @@
+"""Build one release's named graph: release metadata, entities, facts and their evidence.
+
+Provenance model (see ``docs/decisions/0001-provenance.md``): every release is a
+named graph whose IRI is the release's IRI. Inside it,
+
+* the release node carries PROV-O / schema.org metadata (source, headline, date,
+  dateline, wire service, content hash);
+* each entity carries its type, ``rdfs:label`` and ``skos:altLabel`` names;
+* each fact is asserted as a plain triple (so queries stay simple) **and**
+  reified as an ``rdf:Statement`` holding the evidence sentence, the rule that
+  read it and ``prov:wasDerivedFrom`` the release.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib.namespace import SKOS
+
+from .extract import Entity, Extraction
+from .extract.normalise import slug
+from .release import Release
+from .vocab import ENTITY_NS, MOB, PROV, RELEASE_NS, SCHEMA, EntityType
+
+__all__ = ["release_iri", "entity_iri", "build_release_graph", "bind_prefixes"]
+
+WIKIDATA = "http://www.wikidata.org/entity/"
+
+
+def release_iri(release: Release) -> URIRef:
+    """IRI of a release and of its named graph; a correction shares it with the release it corrects."""
+    return RELEASE_NS[release.key]
+
+
+def entity_iri(entity_type: EntityType, label: str) -> URIRef:
+    """Stable IRI of an entity from its type and normalised name.
+
+    >>> str(entity_iri(EntityType.BRAND, "OMODA & JAECOO"))
+    'https://w3id.org/mobkg/id/brand/omoda-and-jaecoo'
+    """
+    return ENTITY_NS[f"{entity_type.value.lower()}/{slug(label)}"]
+
+
+def bind_prefixes(graph: Graph) -> Graph:
+    for prefix, namespace in (
+        ("mob", str(MOB)), ("schema", str(SCHEMA)), ("prov", str(PROV)), ("skos", str(SKOS)),
+        ("id", str(ENTITY_NS)), ("release", str(RELEASE_NS)), ("owl", str(OWL)),
+    ):
+        graph.bind(prefix, namespace, override=True)
+    return graph
+
+
+def _source_iri(release: Release) -> URIRef:
+    if release.url:
+        return URIRef(release.url)
+    base, _, fragment = release.source.partition("#")
+    uri = Path(base).resolve().as_uri()
+    return URIRef(uri + ("#" + fragment if fragment else ""))
+
+
+def _add_entity(graph: Graph, entity: Entity) -> URIRef:
+    node = entity_iri(entity.type, entity.label)
+    graph.add((node, RDF.type, entity.type.iri))
+    graph.add((node, RDFS.label, Literal(entity.label)))
+    for alias in sorted(entity.aliases - {entity.label}):
+        graph.add((node, SKOS.altLabel, Literal(alias)))
+    if entity.wikidata:
+        graph.add((node, OWL.sameAs, URIRef(WIKIDATA + entity.wikidata)))
+    return node
+
+
+def build_release_graph(release: Release, extraction: Extraction) -> Graph:
+    """Return the named graph of ``release`` (its identifier is :func:`release_iri`)."""
+    node = release_iri(release)
+    graph = bind_prefixes(Graph(identifier=node))
+    graph.add((node, RDF.type, MOB.Release))
+    if release.corrects:
+        graph.add((node, RDF.type, MOB.Correction))
+        graph.add((node, MOB.corrects, Literal(release.corrects)))
+    graph.add((node, SCHEMA.headline, Literal(release.title)))
+    graph.add((node, MOB.sha256, Literal(release.sha256)))
+    graph.add((node, MOB.sourceFormat, Literal(release.format.value)))
+    graph.add((node, PROV.hadPrimarySource, _source_iri(release)))
+    if release.published:
+        graph.add((node, SCHEMA.datePublished, Literal(release.published.isoformat(), datatype=XSD.date)))
+    if release.wire:
+        graph.add((node, MOB.wireService, Literal(release.wire)))
+
+    nodes = {entity.key: _add_entity(graph, entity) for entity in extraction.entities}
+    for entity in extraction.entities:
+        graph.add((nodes[entity.key], SCHEMA.subjectOf, node))
+    dateline_place = _dateline_place(release, extraction)
+    if dateline_place is not None:
+        graph.add((node, MOB.dateline, nodes[dateline_place.key]))
+
+    for fact in extraction.facts:
+        subject, obj = nodes[fact.subject], nodes[fact.object]
+        graph.add((subject, fact.predicate.iri, obj))
+        digest = hashlib.sha256(f"{subject}|{fact.predicate.value}|{obj}|{fact.evidence}".encode()).hexdigest()[:16]
+        statement = URIRef(f"{node}/statement/{digest}")
+        graph.add((statement, RDF.type, RDF.Statement))
+        graph.add((statement, RDF.subject, subject))
+        graph.add((statement, RDF.predicate, fact.predicate.iri))
+        graph.add((statement, RDF.object, obj))
+        graph.add((statement, MOB.evidence, Literal(fact.evidence)))
+        graph.add((statement, MOB.extractedBy, Literal(fact.rule)))
+        graph.add((statement, PROV.wasDerivedFrom, node))
+    return graph
+
+
+def _dateline_place(release: Release, extraction: Extraction) -> Entity | None:
+    if not release.dateline:
+        return None
+    from .extract.normalise import name_key
+
+    first = name_key(release.dateline.split(",")[0])
+    for entity in extraction.entities:
+        if entity.type is EntityType.PLACE and first in {name_key(n) for n in entity.names()}:
+            return entity
+    return None

@@ -1,0 +1,166 @@
+"""The ``mobkg`` command line: a thin layer over the library.
+
+Each command parses options, calls one library function, prints, and maps
+:class:`~mobkg.errors.MobkgError` to a one-line message and its exit code
+(0 ok, 1 failure, 2 usage, 3 data violates the shapes).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import MobkgError, ShapeViolation
+from .export import ExportFormat, export_store
+from .ingest import ingest
+from .query import OutputFormat, format_result, run_query, saved_queries
+from .stores import open_store
+from .validate import validate_graphs
+
+ENDPOINT_ENV = "MOBKG_ENDPOINT"
+
+
+class MobkgClickError(click.ClickException):
+    """A library error shown as one line, with the error's own exit code."""
+
+    def __init__(self, error: MobkgError):
+        super().__init__(str(error))
+        self.exit_code = error.exit_code
+
+    def show(self, file=None) -> None:
+        click.echo(f"Error: {self.format_message()}", err=True)
+
+
+@contextlib.contextmanager
+def reported():
+    """Turn library errors into click errors (one line, right exit code)."""
+    try:
+        yield
+    except MobkgError as error:
+        raise MobkgClickError(error) from None
+
+
+def store_options(command):
+    command = click.option(
+        "--endpoint", envvar=ENDPOINT_ENV, metavar="URL",
+        help=f"SPARQL endpoint of a remote store instead of the embedded one (env {ENDPOINT_ENV}).",
+    )(command)
+    return click.option(
+        "--store", "store_path", default="mobkg-store", show_default=True, type=click.Path(file_okay=True),
+        help="Folder of the embedded on-disk store.",
+    )(command)
+
+
+@contextlib.contextmanager
+def opened(store_path: str, endpoint: str | None, *, read_only: bool = False):
+    with reported():
+        store = open_store(store_path, endpoint=endpoint, read_only=read_only)
+        try:
+            yield store
+        finally:
+            store.close()
+
+
+@click.group()
+@click.version_option(__version__, prog_name="mobkg")
+def cli():
+    """Turn mobility-industry press releases into a validated RDF knowledge graph."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@store_options
+@click.option("--skip-bad", is_flag=True, help="Write the good releases and report unreadable files instead of failing.")
+@click.option("--force", is_flag=True, help="Rebuild releases even when their source is unchanged.")
+def build(paths, store_path, endpoint, skip_bad, force):
+    """Read release files or folders (text, HTML, Markdown, RSS/Atom) into the store."""
+    progress = _progress_bar()
+    with opened(store_path, endpoint) as store, reported(), progress as bar:
+        summary = ingest(paths, store, skip_bad=skip_bad, force=force, progress=bar.update if bar else None)
+    for error in summary.skipped:
+        click.echo(f"skipped {error}", err=True)
+    click.echo(
+        f"{summary.releases} releases read from {summary.files} files: {summary.written} written, "
+        f"{summary.unchanged} unchanged, {summary.corrections} corrections, "
+        f"{summary.entities} entities, {summary.facts} facts; validation: conforms"
+    )
+    click.echo(f"store: {endpoint or os.path.abspath(store_path)}")
+
+
+@contextlib.contextmanager
+def _progress_bar():
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from tqdm import tqdm
+
+    with tqdm(unit="release", leave=False, file=sys.stderr) as bar:
+        yield bar
+
+
+@cli.command()
+@store_options
+def validate(store_path, endpoint):
+    """Validate every release graph in the store against the SHACL shapes (exit 3 if not)."""
+    with opened(store_path, endpoint, read_only=True) as store, reported():
+        report = validate_graphs(store.graph(name) for name in store.graph_names())
+        if not report.conforms:
+            raise ShapeViolation(f"{len(report.failing)} of {report.graphs} release graphs violate the shapes:\n{report.text}")
+    click.echo(f"conforms: {report.graphs} release graphs validated")
+
+
+@cli.command()
+@click.argument("query")
+@store_options
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="Bind a saved query's parameter.")
+@click.option("--format", "fmt", type=click.Choice([f.value for f in OutputFormat]), default="table", show_default=True)
+def query(query, store_path, endpoint, params, fmt):
+    """Run QUERY: a saved query name (see `mobkg queries`), a .rq file, or SPARQL text."""
+    bound = {}
+    for item in params:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"{item!r} is not NAME=VALUE", param_hint="--param")
+        bound[name.strip()] = value
+    with opened(store_path, endpoint, read_only=True) as store, reported():
+        result = run_query(store, query, bound)
+    click.echo(format_result(result, OutputFormat(fmt)))
+
+
+@cli.command()
+def queries():
+    """List the saved queries and what each answers."""
+    for name, saved in saved_queries().items():
+        params = " ".join(f"--param {p}=..." for p in saved.params)
+        click.echo(f"{name:32} {saved.description}" + (f"  [{params}]" if params else ""))
+
+
+@cli.command()
+@store_options
+@click.option("--format", "fmt", type=click.Choice([f.value for f in ExportFormat]), required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True, help="File to write.")
+def export(store_path, endpoint, fmt, output):
+    """Export the store as Turtle, N-Quads, TriG, JSON-LD or GraphML."""
+    with opened(store_path, endpoint, read_only=True) as store, reported():
+        data = export_store(store, ExportFormat(fmt))
+    _write_atomically(Path(output), data)
+    click.echo(f"wrote {output} ({len(data)} bytes)")
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.tmp")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise click.ClickException(f"{path}: cannot write ({exc.strerror or exc})") from None
+
+
+def main() -> None:
+    cli(prog_name="mobkg")

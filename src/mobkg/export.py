@@ -1,0 +1,121 @@
+"""Export a store: RDF serialisations of the whole dataset and a GraphML property graph.
+
+GraphML is the analyst's view: one node per entity (label, type, aliases, number
+of releases that mention it) and one edge per fact (predicate, releases, dates),
+so it opens in networkx, Gephi or yEd.
+"""
+
+from __future__ import annotations
+
+import enum
+import io
+from collections import defaultdict
+
+import networkx as nx
+from rdflib import RDF, RDFS, Dataset, Graph
+from rdflib.namespace import SKOS
+
+from .build import bind_prefixes
+from .stores import GraphStore
+from .vocab import MOB, SCHEMA, EntityType, Predicate
+
+__all__ = ["ExportFormat", "export_store", "load_dataset", "to_networkx", "JSONLD_CONTEXT"]
+
+
+class ExportFormat(enum.Enum):
+    TURTLE = "turtle"
+    NQUADS = "nquads"
+    TRIG = "trig"
+    JSONLD = "jsonld"
+    GRAPHML = "graphml"
+
+
+JSONLD_CONTEXT = {
+    "mob": str(MOB),
+    "schema": str(SCHEMA),
+    "prov": "http://www.w3.org/ns/prov#",
+    "skos": str(SKOS),
+    "rdfs": str(RDFS),
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "id": "https://w3id.org/mobkg/id/",
+    "release": "https://w3id.org/mobkg/release/",
+    "label": "rdfs:label",
+    "altLabel": "skos:altLabel",
+    **{p.value: {"@id": f"mob:{p.value}", "@type": "@id"} for p in Predicate},
+}
+
+_ENTITY_CLASSES = {t.iri: t for t in EntityType}
+
+
+def load_dataset(store: GraphStore) -> Dataset:
+    """Copy the whole store into an in-memory rdflib Dataset (one graph per release)."""
+    dataset = Dataset()
+    dataset.parse(data=store.dump_nquads().decode("utf-8"), format="nquads")
+    bind_prefixes(dataset)
+    return dataset
+
+
+def to_networkx(dataset: Dataset) -> nx.MultiDiGraph:
+    """Entities as nodes, ``mob:`` facts as edges, with release provenance as attributes."""
+    graph = nx.MultiDiGraph()
+    releases: dict = defaultdict(set)
+    labels: dict = {}
+    types: dict = {}
+    aliases: dict = defaultdict(set)
+    edges: dict = defaultdict(set)
+    dates: dict = {}
+    for context in dataset.graphs():
+        release = context.identifier
+        published = context.value(release, SCHEMA.datePublished)
+        if published is not None:
+            dates[release] = str(published)
+        for entity, cls in context.subject_objects(RDF.type):
+            if cls in _ENTITY_CLASSES:
+                types[entity] = _ENTITY_CLASSES[cls].value
+                releases[entity].add(release)
+                labels.setdefault(entity, str(context.value(entity, RDFS.label) or entity))
+                aliases[entity].update(str(a) for a in context.objects(entity, SKOS.altLabel))
+        for predicate in Predicate:
+            for s, o in context.subject_objects(predicate.iri):
+                edges[(s, predicate.value, o)].add(release)
+    for node, entity_type in types.items():
+        graph.add_node(
+            str(node),
+            label=labels[node],
+            type=entity_type,
+            aliases="|".join(sorted(aliases[node] - {labels[node]})),
+            releases=len(releases[node]),
+        )
+    for (s, predicate, o), sources in sorted(edges.items()):
+        graph.add_edge(
+            str(s), str(o), key=predicate,
+            predicate=predicate,
+            releases=" ".join(sorted(str(r) for r in sources)),
+            dates=" ".join(sorted({dates[r] for r in sources if r in dates})),
+        )
+    return graph
+
+
+def export_store(store: GraphStore, fmt: ExportFormat) -> bytes:
+    """Serialise the whole store in ``fmt``.
+
+    Turtle and JSON-LD carry the union of all release graphs; N-Quads and TriG keep
+    one named graph per release; GraphML is the property-graph view.
+    """
+    if fmt is ExportFormat.NQUADS:
+        return store.dump_nquads()
+    dataset = load_dataset(store)
+    if fmt is ExportFormat.TRIG:
+        return dataset.serialize(format="trig").encode("utf-8")
+    if fmt is ExportFormat.GRAPHML:
+        buffer = io.BytesIO()
+        nx.write_graphml(to_networkx(dataset), buffer)
+        return buffer.getvalue()
+    union = bind_prefixes(Graph())
+    for quad in dataset.quads((None, None, None, None)):
+        union.add(quad[:3])
+    if fmt is ExportFormat.JSONLD:
+        return union.serialize(format="json-ld", context=JSONLD_CONTEXT, auto_compact=True).encode("utf-8")
+    return union.serialize(format="turtle").encode("utf-8")
+
+

@@ -1,0 +1,213 @@
+"""The release record every reader produces, and the newswire conventions it decodes.
+
+A wire release opens with a header that carries metadata, not prose::
+
+    /C O R R E C T I O N -- Acme Motors/           correction notice
+    HEADLINE
+    MUNICH, Germany, March 4, 2025 /PRNewswire/ -- Body text ...
+    ^dateline place  ^date          ^wire service
+
+:func:`parse_dateline` splits that header off a paragraph; :func:`parse_date`
+reads the date styles wires use. Readers call both, so every format yields the
+same :class:`Release`.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+
+__all__ = [
+    "Release",
+    "SourceFormat",
+    "Dateline",
+    "parse_dateline",
+    "parse_date",
+    "split_correction",
+    "clean_block",
+]
+
+
+class SourceFormat(enum.Enum):
+    """How a release was read."""
+
+    TEXT = "text"
+    HTML = "html"
+    MARKDOWN = "markdown"
+    RSS = "rss"
+    ATOM = "atom"
+
+
+@dataclass(frozen=True)
+class Release:
+    """One press release, reduced to its headline, body blocks and header metadata."""
+
+    source: str
+    """Path or URL the release was read from (a feed item: the feed path plus ``#item``)."""
+    title: str
+    body: tuple[str, ...]
+    """Paragraph-like blocks of body text, header and wire boilerplate removed."""
+    sha256: str
+    """Hex digest of the bytes this release came from."""
+    format: SourceFormat
+    published: date | None = None
+    dateline: str | None = None
+    """Dateline place as written, e.g. ``"WUHU, China"``."""
+    wire: str | None = None
+    url: str | None = None
+    corrects: str | None = None
+    """For a correction notice: the headline of the release it corrects."""
+    links: tuple[str, ...] = field(default=())
+    """Link texts the source listed separately (Markdown link lists, related links)."""
+
+    @property
+    def identity(self) -> str:
+        """A key shared by a release and its corrections: its URL, else its normalised headline.
+
+        A correction notice repeats the headline of the release it corrects, so
+        both map to the same named graph and the correction replaces the original.
+
+        >>> r = Release("a.txt", "Acme Unveils  X-1", (), "0" * 64, SourceFormat.TEXT)
+        >>> r.identity
+        'title:acme unveils x-1'
+        """
+        if self.url:
+            return "url:" + self.url.strip()
+        title = unicodedata.normalize("NFKC", self.title).casefold()
+        title = re.sub(r"\s+", " ", title).strip()
+        return "title:" + title if title else "sha256:" + self.sha256
+
+    @property
+    def key(self) -> str:
+        """Short stable hash of :attr:`identity`, used in the release IRI."""
+        return hashlib.sha256(self.identity.encode("utf-8")).hexdigest()[:20]
+
+
+_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+}
+_MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_DATE = (
+    rf"(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}"      # March 4, 2025 / Sept. 25 2025
+    rf"|\d{{1,2}}\s+{_MONTH}\s+\d{{4}}"          # 4 March 2025
+    rf"|\d{{1,2}}-{_MONTH}-\d{{4}}"              # 25-Apr-2025
+    r"|\d{4}-\d{2}-\d{2})"                       # 2025-03-04
+)
+_DATE_RE = re.compile(_DATE, re.IGNORECASE)
+_PLACE = r"[A-Z][\w.'’&\- ]*?(?:,\s*[A-Z][\w.'’\- ]*?){0,2}"
+_WIRE = r"(?:/\s*(?P<wire>[^/\n]{2,40}?)\s*/|\(\s*(?P<wire2>[^)\n]{2,40}?)\s*\))"
+_DASH = r"(?:--|—|–|-)"
+_DATELINE_RES = (
+    # MUNICH, Germany, March 4, 2025 /PRNewswire/ -- text
+    re.compile(rf"^(?P<place>{_PLACE})\s*,\s*(?P<date>{_DATE})\s*{_WIRE}?\s*(?:{_DASH}\s*|$)"),
+    # SEOUL, South Korea--(BUSINESS WIRE)--text
+    re.compile(rf"^(?P<place>{_PLACE})\s*{_DASH}+\s*\((?P<wire>[^)\n]{{2,40}})\)\s*{_DASH}+\s*"),
+    # Las Vegas, NV — January 6, 2026 — text
+    re.compile(rf"^(?P<place>{_PLACE})\s*{_DASH}\s*(?P<date>{_DATE})\s*{_DASH}\s*"),
+)
+
+
+@dataclass(frozen=True)
+class Dateline:
+    place: str
+    published: date | None
+    wire: str | None
+    rest: str
+    """The paragraph with the header removed."""
+
+
+def parse_date(text: str) -> date | None:
+    """Read the first wire-style date in ``text``.
+
+    >>> parse_date("Sept. 25, 2025"), parse_date("issued 25-Apr-2025 by"), parse_date("12 June 2025")
+    (datetime.date(2025, 9, 25), datetime.date(2025, 4, 25), datetime.date(2025, 6, 12))
+    """
+    found = _DATE_RE.search(text)
+    if not found:
+        return None
+    raw = found.group(0)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            return None
+    parts = re.findall(r"[A-Za-z]+|\d+", raw)
+    month = next(_MONTHS.get(p[:4].lower(), _MONTHS.get(p[:3].lower())) for p in parts if p.isalpha())
+    numbers = [int(p) for p in parts if p.isdigit()]
+    day, year = (numbers[0], numbers[1]) if numbers[1] > 31 else (numbers[1], numbers[0])
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def parse_dateline(paragraph: str) -> Dateline | None:
+    """Split a wire header (place, date, wire service) off the start of ``paragraph``.
+
+    >>> d = parse_dateline("WUHU, China, Jan. 7, 2025 /PRNewswire/ -- Acme today said ...")
+    >>> d.place, d.published, d.wire, d.rest
+    ('WUHU, China', datetime.date(2025, 1, 7), 'PRNewswire', 'Acme today said ...')
+    """
+    head = paragraph.strip()
+    for pattern in _DATELINE_RES:
+        found = pattern.match(head)
+        if not found:
+            continue
+        groups = found.groupdict()
+        place = groups["place"].strip(" ,")
+        if len(place) > 60 or not place[:1].isupper():
+            continue
+        wire = groups.get("wire") or groups.get("wire2")
+        published = parse_date(groups["date"]) if groups.get("date") else None
+        return Dateline(place, published, wire.strip() if wire else None, head[found.end():].strip())
+    return None
+
+
+_CORRECTION_RE = re.compile(r"^/?\s*C\s*O\s*R\s*R\s*E\s*C\s*T\s*I\s*O\s*N\s*-+\s*(?P<who>[^/]+?)\s*/?\s*$")
+_NOTICE_RE = re.compile(r"^In the (?:news )?release,?\s+(?P<headline>.+?)(?:,\s*issued\b|$)", re.IGNORECASE)
+
+
+def split_correction(blocks: list[str]) -> tuple[str | None, list[str]]:
+    """Recognise a ``/C O R R E C T I O N -- X/`` notice at the top of ``blocks``.
+
+    Returns the corrected headline (or ``None`` for an ordinary release) and the
+    blocks of the corrected release that follows the notice.
+
+    >>> split_correction(["/C O R R E C T I O N -- Acme/", "In the news release, Acme Grows, issued 2-May-2025 by Acme", "Acme Grows", "Body."])
+    ('Acme Grows', ['Acme Grows', 'Body.'])
+    """
+    if not blocks or not _CORRECTION_RE.match(blocks[0].strip()):
+        return None, blocks
+    rest = blocks[1:]
+    headline = ""
+    if rest:
+        notice = _NOTICE_RE.match(rest[0].strip())
+        if notice:
+            headline = notice.group("headline").strip()
+            rest = rest[1:]
+    if not headline and rest:
+        headline = rest[0].strip()
+    return headline or "unknown release", rest
+
+
+_BOILERPLATE_RE = re.compile(
+    r"^(?:SOURCE\s|View original content|Photo\s*[-–:]|Logo\s*[-–:]|Video\s*[-–:]|Related Links?\b"
+    r"|https?://\S+$|www\.\S+$|Media (?:contact|inquiries)|Press contact|CONTACT:|Cision\b|###$)",
+    re.IGNORECASE,
+)
+
+
+def is_boilerplate(block: str) -> bool:
+    """True for wire trailer lines (SOURCE, multimedia links, contacts) that are not release prose."""
+    return bool(_BOILERPLATE_RE.match(block.strip()))
+
+
+def clean_block(block: str) -> str:
+    """Normalise whitespace and typographic oddities of one body block."""
+    block = unicodedata.normalize("NFC", block).replace("\u00a0", " ").replace("\u200b", "")
+    return re.sub(r"[ \t\r\f\v]+", " ", block).strip()

@@ -1,0 +1,70 @@
+"""The store interface shared by the embedded and the remote implementation."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from rdflib import Graph
+from rdflib.term import Node
+
+__all__ = ["GraphStore", "QueryKind", "QueryResult", "RELEASE_HASHES_QUERY", "hashes_from_rows"]
+
+
+class QueryKind(enum.Enum):
+    SELECT = "select"
+    ASK = "ask"
+    CONSTRUCT = "construct"
+
+
+@dataclass
+class QueryResult:
+    """Result of a SPARQL query; which fields are set depends on ``kind``."""
+
+    kind: QueryKind
+    variables: list[str] = field(default_factory=list)
+    rows: list[tuple[Node | None, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+    graph: Graph | None = None
+
+
+RELEASE_HASHES_QUERY = """
+PREFIX mob: <https://w3id.org/mobkg/ontology#>
+SELECT ?g ?sha ?correction WHERE {
+  GRAPH ?g { ?g a mob:Release ; mob:sha256 ?sha . BIND(EXISTS { ?g a mob:Correction } AS ?correction) }
+}
+"""
+
+
+def hashes_from_rows(rows) -> dict[str, tuple[str, bool]]:
+    """Read the rows of :data:`RELEASE_HASHES_QUERY` into ``{graph: (sha256, is_correction)}``."""
+    return {str(g): (str(sha), str(correction).lower() in {"true", "1"}) for g, sha, correction in rows}
+
+
+class GraphStore(Protocol):
+    """A quad store holding one named graph per release."""
+
+    location: str
+
+    def replace_graphs(self, graphs: Sequence[Graph]) -> None:
+        """Replace each graph (by identifier) with the given content, all or nothing."""
+
+    def release_hashes(self) -> dict[str, tuple[str, bool]]:
+        """Map each release graph IRI to (sha256 of its source, whether it is a correction)."""
+
+    def graph_names(self) -> list[str]:
+        """IRIs of the named graphs in the store."""
+
+    def graph(self, name: str) -> Graph:
+        """A copy of one named graph."""
+
+    def query(self, sparql: str) -> QueryResult:
+        """Run a SPARQL query over the union of all graphs."""
+
+    def dump_nquads(self) -> bytes:
+        """Every quad of the store as N-Quads."""
+
+    def close(self) -> None:
+        """Release the store (locks, connections)."""

@@ -1,0 +1,115 @@
+"""The embedded store: pyoxigraph's transactional on-disk RocksDB store.
+
+Writes go through one SPARQL UPDATE (``DROP GRAPH`` + ``INSERT DATA``) per batch,
+which pyoxigraph applies in a single transaction: a build that fails, or a
+process that is killed, leaves the store as it was before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+
+from ..errors import QueryError, StoreError
+from .base import RELEASE_HASHES_QUERY, QueryKind, QueryResult, hashes_from_rows
+
+__all__ = ["EmbeddedStore", "to_rdflib", "update_text"]
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def to_rdflib(term) -> URIRef | Literal | BNode | None:
+    """Convert a pyoxigraph term to its rdflib equivalent."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        if term.datatype.value == _XSD_STRING:
+            # RDF 1.1: a simple literal *is* an xsd:string; rdflib compares them as different.
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise TypeError(f"unsupported RDF term {term!r}")
+
+
+def update_text(graphs: Sequence[Graph]) -> str:
+    """One SPARQL UPDATE that replaces each graph by its new content."""
+    parts = [f"DROP SILENT GRAPH <{g.identifier}>" for g in graphs]
+    body = "\n".join(
+        f"GRAPH <{g.identifier}> {{\n{g.serialize(format='nt')}}}" for g in graphs if len(g)
+    )
+    if body:
+        parts.append(f"INSERT DATA {{\n{body}\n}}")
+    return " ;\n".join(parts)
+
+
+class EmbeddedStore:
+    """An on-disk pyoxigraph store at ``path`` (created if missing)."""
+
+    def __init__(self, path: str | Path, *, read_only: bool = False):
+        self.location = str(path)
+        target = Path(path)
+        if target.exists() and not target.is_dir():
+            raise StoreError(f"{path}: exists and is not a store folder; choose another --store")
+        if read_only and not target.exists():
+            raise StoreError(f"{path}: no store here; run `mobkg build ... --store {path}` first")
+        try:
+            self._store = ox.Store.read_only(str(target)) if read_only else ox.Store(str(target))
+        except OSError as exc:
+            message = str(exc)
+            if "lock" in message.lower():
+                raise StoreError(f"{path}: store is in use by another mobkg process; wait for it to finish") from None
+            raise StoreError(f"{path}: cannot open store ({message.splitlines()[0][:200]})") from None
+
+    def replace_graphs(self, graphs: Sequence[Graph]) -> None:
+        if not graphs:
+            return
+        try:
+            self._store.update(update_text(graphs))
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise StoreError(f"{self.location}: write failed, nothing was changed ({exc})") from None
+
+    def release_hashes(self) -> dict[str, tuple[str, bool]]:
+        return hashes_from_rows(self.query(RELEASE_HASHES_QUERY).rows)
+
+    def graph_names(self) -> list[str]:
+        return sorted(node.value for node in self._store.named_graphs())
+
+    def graph(self, name: str) -> Graph:
+        graph = Graph(identifier=URIRef(name))
+        for quad in self._store.quads_for_pattern(None, None, None, ox.NamedNode(name)):
+            graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+        return graph
+
+    def query(self, sparql: str) -> QueryResult:
+        try:
+            result = self._store.query(sparql, use_default_graph_as_union=True)
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL syntax error: {str(exc).splitlines()[0]}") from None
+        except (OSError, ValueError) as exc:
+            raise QueryError(f"query failed: {exc}") from None
+        if isinstance(result, ox.QueryBoolean):
+            return QueryResult(QueryKind.ASK, boolean=bool(result))
+        if isinstance(result, ox.QuerySolutions):
+            variables = [v.value for v in result.variables]
+            rows = [tuple(to_rdflib(solution[v]) for v in variables) for solution in result]
+            return QueryResult(QueryKind.SELECT, variables=variables, rows=rows)
+        graph = Graph()
+        for triple in result:
+            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+        return QueryResult(QueryKind.CONSTRUCT, graph=graph)
+
+    def dump_nquads(self) -> bytes:
+        # Sorted, so two dumps of the same content compare equal byte for byte.
+        return "".join(sorted(f"{quad} .\n" for quad in self._store)).encode("utf-8")
+
+    def close(self) -> None:
+        """Drop the handle; RocksDB releases its lock when the store object is freed."""
+        self._store = None

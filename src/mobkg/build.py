@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from urllib.parse import quote
 
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
@@ -53,10 +54,21 @@ def bind_prefixes(graph: Graph) -> Graph:
 
 
 def _source_iri(release: Release) -> URIRef:
+    """Where a release was read from: its URL, else its file path as it was given.
+
+    A relative path stays relative (``file:examples/a.txt``) so that a graph built
+    in a checkout does not record where the checkout happens to live; an absolute
+    path becomes a ``file:///`` URI.
+
+    >>> from mobkg.release import SourceFormat
+    >>> str(_source_iri(Release("examples/a b.txt#item2", "T", (), "0" * 64, SourceFormat.TEXT)))
+    'file:examples/a%20b.txt#item2'
+    """
     if release.url:
         return URIRef(release.url)
     base, _, fragment = release.source.partition("#")
-    uri = Path(base).resolve().as_uri()
+    path = Path(base)
+    uri = path.as_uri() if path.is_absolute() else "file:" + quote(path.as_posix())
     return URIRef(uri + ("#" + fragment if fragment else ""))
 
 

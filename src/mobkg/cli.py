@@ -8,6 +8,7 @@ Each command parses options, calls one library function, prints, and maps
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sys
 from pathlib import Path
@@ -118,7 +119,8 @@ def validate(store_path, endpoint):
 @click.argument("query")
 @store_options
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="Bind a saved query's parameter.")
-@click.option("--format", "fmt", type=click.Choice([f.value for f in OutputFormat]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice([f.value for f in OutputFormat]), default="table", show_default=True,
+              help="How to print the results.")
 def query(query, store_path, endpoint, params, fmt):
     """Run QUERY: a saved query name (see `mobkg queries`), a .rq file, or SPARQL text."""
     bound = {}
@@ -142,7 +144,8 @@ def queries():
 
 @cli.command()
 @store_options
-@click.option("--format", "fmt", type=click.Choice([f.value for f in ExportFormat]), required=True)
+@click.option("--format", "fmt", type=click.Choice([f.value for f in ExportFormat]), required=True,
+              help="Serialisation to write.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True, help="File to write.")
 def export(store_path, endpoint, fmt, output):
     """Export the store as Turtle, N-Quads, TriG, JSON-LD or GraphML."""
@@ -160,6 +163,20 @@ def _write_atomically(path: Path, data: bytes) -> None:
     except OSError as exc:
         temporary.unlink(missing_ok=True)
         raise click.ClickException(f"{path}: cannot write ({exc.strerror or exc})") from None
+
+
+@cli.command(name="eval")
+@click.argument("gold_dir", type=click.Path(exists=True, file_okay=False))
+@click.argument("releases_dir", type=click.Path(exists=True, file_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of tables.")
+@click.option("-v", "--verbose", is_flag=True, help="List missed and spurious entities and relations per file.")
+def eval_command(gold_dir, releases_dir, as_json, verbose):
+    """Score extraction on RELEASES_DIR against the gold annotations in GOLD_DIR."""
+    from .evaluate import evaluate, format_report
+
+    with reported():
+        report = evaluate(gold_dir, releases_dir)
+    click.echo(json.dumps(report.as_dict(verbose), indent=2) if as_json else format_report(report, verbose))
 
 
 def main() -> None:

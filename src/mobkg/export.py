@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 import io
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 import networkx as nx
 from rdflib import RDF, RDFS, Dataset, Graph
@@ -23,6 +23,8 @@ __all__ = ["ExportFormat", "export_store", "load_dataset", "to_networkx", "JSONL
 
 
 class ExportFormat(enum.Enum):
+    """The formats ``mobkg export`` writes; the value is the ``--format`` name."""
+
     TURTLE = "turtle"
     NQUADS = "nquads"
     TRIG = "trig"
@@ -56,10 +58,20 @@ def load_dataset(store: GraphStore) -> Dataset:
 
 
 def to_networkx(dataset: Dataset) -> nx.MultiDiGraph:
-    """Entities as nodes, ``mob:`` facts as edges, with release provenance as attributes."""
-    graph = nx.MultiDiGraph()
+    """Entities as nodes, ``mob:`` facts as edges, with release provenance as attributes.
+
+    Node attributes: ``label``, ``type`` (the entity class's local name),
+    ``aliases`` (``|``-separated) and ``releases`` (how many releases mention the
+    entity). Edge attributes: ``predicate`` (also the edge key), ``releases``
+    (space-separated release IRIs) and ``dates`` (their distinct publication
+    dates). A fact stated by several releases is one edge. Nodes and edges are
+    added in sorted order, so the same data always gives the same graph.
+
+    >>> to_networkx(Dataset()).number_of_nodes()
+    0
+    """
     releases: dict = defaultdict(set)
-    labels: dict = {}
+    labels: dict = defaultdict(Counter)
     types: dict = {}
     aliases: dict = defaultdict(set)
     edges: dict = defaultdict(set)
@@ -73,20 +85,24 @@ def to_networkx(dataset: Dataset) -> nx.MultiDiGraph:
             if cls in _ENTITY_CLASSES:
                 types[entity] = _ENTITY_CLASSES[cls].value
                 releases[entity].add(release)
-                labels.setdefault(entity, str(context.value(entity, RDFS.label) or entity))
+                labels[entity].update(str(label) for label in context.objects(entity, RDFS.label))
                 aliases[entity].update(str(a) for a in context.objects(entity, SKOS.altLabel))
         for predicate in Predicate:
             for s, o in context.subject_objects(predicate.iri):
                 edges[(s, predicate.value, o)].add(release)
-    for node, entity_type in types.items():
+    graph = nx.MultiDiGraph()
+    for node in sorted(types):
+        label = _preferred(labels[node]) or str(node)
         graph.add_node(
             str(node),
-            label=labels[node],
-            type=entity_type,
-            aliases="|".join(sorted(aliases[node] - {labels[node]})),
+            label=label,
+            type=types[node],
+            aliases="|".join(sorted((aliases[node] | set(labels[node])) - {label})),
             releases=len(releases[node]),
         )
     for (s, predicate, o), sources in sorted(edges.items()):
+        if s not in types or o not in types:
+            continue  # not a fact between two entities (the shapes forbid it; be safe anyway)
         graph.add_edge(
             str(s), str(o), key=predicate,
             predicate=predicate,
@@ -96,11 +112,21 @@ def to_networkx(dataset: Dataset) -> nx.MultiDiGraph:
     return graph
 
 
+def _preferred(counts: Counter) -> str | None:
+    """The label most releases use; ties go to the alphabetically first, so the choice is stable."""
+    if not counts:
+        return None
+    return min(counts, key=lambda label: (-counts[label], label))
+
+
 def export_store(store: GraphStore, fmt: ExportFormat) -> bytes:
     """Serialise the whole store in ``fmt``.
 
     Turtle and JSON-LD carry the union of all release graphs; N-Quads and TriG keep
-    one named graph per release; GraphML is the property-graph view.
+    one named graph per release; GraphML is the property-graph view of :func:`to_networkx`.
+    JSON-LD is compacted with :data:`JSONLD_CONTEXT`, embedded in the document.
+
+    :raises StoreError: if the store cannot be read.
     """
     if fmt is ExportFormat.NQUADS:
         return store.dump_nquads()

@@ -1,17 +1,45 @@
-"""Run the whole pipeline over release files and write the result to a store, atomically.
+"""Run the whole pipeline over release files and write the result to a store.
 
-``ingest`` reads every file first, extracts, builds and validates each release's
-graph, and only then writes: one transaction for the whole batch, so a bad file
-or a non-conforming graph leaves the store exactly as it was (unless the caller
-asks to skip bad files, in which case the good ones are written and the bad
-ones reported).
+Each release is read, extracted, built into its named graph and validated
+against the shapes; only graphs that conform are written.
+
+When things are written (the atomicity rule):
+
+* Graphs are written in batches of ``batch_size`` (default 200), each batch in
+  one store transaction (for a remote store see :mod:`mobkg.stores.remote`).
+* So a build that writes at most ``batch_size`` graphs -- any everyday build --
+  is all or nothing: an unreadable file (unless ``skip_bad``) or a graph that
+  violates the shapes stops it before anything is written.
+* A bigger build streams, so that memory stays flat however many releases
+  there are: it stops at the first failure; the batches written before it stay
+  (complete, validated releases, never part of one) and nothing after it is
+  written. Fix the file and build again: what was written is skipped as unchanged.
+
+Incremental builds: a release whose source bytes are unchanged since the last
+build is not rebuilt; a *file* whose sha256 is already the hash of graphs in
+the store is not even read (``force`` rebuilds everything).
+
+Corrections and duplicates, whatever the order of the files: a correction
+replaces the graph of the release it corrects; an original never replaces a
+correction; of two releases with the same identity and the same status, the
+later file wins. (A file skipped because its bytes are unchanged takes part
+only through the graphs it won last time; after deleting or renaming one of
+two files that share a headline, rebuild with ``force``.)
+
+Parallel builds: with ``jobs`` > 1, worker processes read, extract, build and
+validate files; the parent takes their results in file order and writes them,
+so the store ends up the same for every ``jobs``.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import multiprocessing
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from rdflib import RDF, Graph
 
@@ -24,7 +52,10 @@ from .stores import GraphStore
 from .validate import validate_graph
 from .vocab import MOB, EntityType
 
-__all__ = ["IngestSummary", "ingest", "release_graph"]
+__all__ = ["IngestSummary", "ingest", "release_graph", "DEFAULT_BATCH_SIZE"]
+
+DEFAULT_BATCH_SIZE = 200
+"""Graphs per store transaction; builds that write no more than this are all or nothing."""
 
 _ENTITY_CLASSES = frozenset(t.iri for t in EntityType)
 
@@ -49,27 +80,157 @@ def release_graph(release: Release) -> Graph:
     return build_release_graph(release, extract_release(release))
 
 
-def _read_all(paths: Iterable[str | os.PathLike], skip_bad: bool, summary: IngestSummary) -> list[Release]:
-    releases: list[Release] = []
-    for path in find_release_files(paths):
-        summary.files += 1
-        try:
-            releases.extend(read_release_file(path))
-        except ReleaseError as error:
-            if not skip_bad:
-                raise
-            summary.skipped.append(error)
-    return releases
+@dataclass
+class _Built:
+    """One release after extract + build + validate (``graph`` is None if it was not built)."""
+
+    release: Release
+    graph: Graph | None = None
+    violations: str | None = None
+    entities: int = 0
+    facts: int = 0
 
 
-def _latest_per_graph(releases: list[Release]) -> list[Release]:
-    """One release per graph IRI; a correction wins over the release it corrects."""
-    chosen: dict[str, Release] = {}
-    for release in releases:
-        current = chosen.get(release.key)
-        if current is None or release.corrects or not current.corrects:
-            chosen[release.key] = release
-    return list(chosen.values())
+@dataclass
+class _FileResult:
+    path: Path
+    built: list[_Built]
+    error: ReleaseError | None = None
+
+
+def _build_one(release: Release) -> _Built:
+    graph = release_graph(release)
+    report = validate_graph(graph)
+    if not report.conforms:
+        return _Built(release, None, report.text)
+    entities = len({s for s, o in graph.subject_objects(RDF.type) if o in _ENTITY_CLASSES})
+    facts = sum(1 for _ in graph.subjects(MOB.extractedBy, None))
+    return _Built(release, graph, None, entities, facts)
+
+
+def _build_file(path: Path, corrected: frozenset[str]) -> _FileResult:
+    """Read one file and build each of its releases, except originals of graphs holding a correction."""
+    try:
+        releases = read_release_file(path)
+    except ReleaseError as error:
+        return _FileResult(path, [], error)
+    built = [
+        _Built(release) if not release.corrects and str(release_iri(release)) in corrected else _build_one(release)
+        for release in releases
+    ]
+    return _FileResult(path, built)
+
+
+_worker_corrected: frozenset[str] = frozenset()
+
+
+def _init_worker(corrected: frozenset[str]) -> None:
+    global _worker_corrected
+    _worker_corrected = corrected
+
+
+def _build_file_in_worker(path: Path) -> _FileResult:
+    return _build_file(path, _worker_corrected)
+
+
+@dataclass
+class _Decision:
+    """What this build does with one graph: keep what the store holds, or write a new release."""
+
+    correction: bool
+    write: bool = False
+    entities: int = 0
+    facts: int = 0
+
+
+class _Run:
+    """The state of one ingest: what the store held, what this build decided, what is pending."""
+
+    def __init__(self, store: GraphStore, known: dict[str, tuple[str, bool]], batch_size: int,
+                 progress: Callable[[int], None] | None):
+        self.store = store
+        self.known = known
+        self.by_sha: dict[str, list[str]] = {}
+        for name, (sha, _) in known.items():
+            self.by_sha.setdefault(sha, []).append(name)
+        self.batch_size = max(1, batch_size)
+        self.progress = progress or (lambda n: None)
+        self.decisions: dict[str, _Decision] = {}
+        self.pending: dict[str, Graph] = {}
+        self.flushed: set[str] = set()
+
+    def _touched(self, name: str) -> bool:
+        return name in self.pending or name in self.flushed
+
+    def _wins(self, name: str, correction: bool) -> bool:
+        current = self.decisions.get(name)
+        return current is None or correction or not current.correction
+
+    def skip_unchanged_file(self, sha: str) -> bool:
+        """Account for a file whose bytes the store already holds, without reading it, if that is safe."""
+        names = self.by_sha.get(sha, [])
+        if not names:
+            return False
+        if any(self._wins(n, self.known[n][1]) and self._touched(n) for n in names):
+            return False  # this build replaced one of its graphs: the file must be rebuilt to win it back
+        for name in names:
+            if self._wins(name, self.known[name][1]):
+                self.decisions[name] = _Decision(self.known[name][1])
+        self.progress(len(names))
+        return True
+
+    def take(self, built: _Built) -> None:
+        """Decide what to do with one release (in file order) and queue its graph if it must be written."""
+        release = built.release
+        name = str(release_iri(release))
+        correction = bool(release.corrects)
+        self.progress(1)
+        stored_sha, stored_correction = self.known.get(name, (None, False))
+        if name not in self.decisions and stored_correction and not correction:
+            self.decisions[name] = _Decision(True)  # the store's correction stays
+            return
+        if not self._wins(name, correction):
+            return
+        if stored_sha == release.sha256 and not self._touched(name):
+            self.decisions[name] = _Decision(correction)
+            return
+        if built.graph is None and built.violations is None:
+            built = _build_one(release)
+        if built.violations is not None:
+            kept = len(self.flushed)
+            outcome = f"the {kept} releases written before it were kept" if kept else "nothing was written"
+            raise ShapeViolation(f"{release.source}: extracted graph violates the shapes; {outcome}", built.violations)
+        self.decisions[name] = _Decision(correction, True, built.entities, built.facts)
+        self.pending.pop(name, None)
+        self.pending[name] = built.graph
+        if len(self.pending) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            self.store.replace_graphs(list(self.pending.values()))
+            self.flushed.update(self.pending)
+            self.pending.clear()
+
+    def summary(self, files: int, skipped: list[ReleaseError]) -> IngestSummary:
+        written = [d for d in self.decisions.values() if d.write]
+        return IngestSummary(
+            files=files,
+            releases=len(self.decisions),
+            written=len(written),
+            unchanged=len(self.decisions) - len(written),
+            entities=sum(d.entities for d in written),
+            facts=sum(d.facts for d in written),
+            corrections=sum(1 for d in written if d.correction),
+            skipped=skipped,
+        )
+
+
+def _file_sha(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None  # read_release_file will report it
 
 
 def ingest(
@@ -79,44 +240,58 @@ def ingest(
     skip_bad: bool = False,
     force: bool = False,
     progress: Callable[[int], None] | None = None,
+    jobs: int = 1,
+    batch_size: int = DEFAULT_BATCH_SIZE,
 ) -> IngestSummary:
     """Read, extract, build, validate and store every release under ``paths``.
 
     Releases whose source bytes are unchanged since the last build are skipped
     unless ``force``. A correction replaces the graph of the release it corrects;
-    an original never overwrites a correction already in the store.
+    an original never overwrites a correction already in the store. ``jobs``
+    worker processes do the reading, extraction and validation; see the module
+    docstring for what is written when a build fails.
 
-    :raises ReleaseError: for an unreadable file (unless ``skip_bad``); nothing is written.
-    :raises ShapeViolation: if a release graph violates the shapes; nothing is written.
-    :raises StoreError: if the store cannot be written; nothing is written.
+    :raises ReleaseError: for an unreadable file (unless ``skip_bad``).
+    :raises ShapeViolation: if a release graph violates the shapes.
+    :raises StoreError: if the store cannot be written.
+    :raises ValueError: if ``jobs`` or ``batch_size`` is less than 1.
     """
-    summary = IngestSummary()
-    releases = _latest_per_graph(_read_all(paths, skip_bad, summary))
-    summary.releases = len(releases)
+    if jobs < 1 or batch_size < 1:
+        raise ValueError("jobs and batch_size must be at least 1")
+    files = find_release_files(paths)
     known = {} if force else store.release_hashes()
-    graphs: list[Graph] = []
-    for release in releases:
-        iri = str(release_iri(release))
-        stored_sha, stored_is_correction = known.get(iri, (None, False))
-        if stored_sha == release.sha256 or (stored_is_correction and not release.corrects):
-            summary.unchanged += 1
-            if progress:
-                progress(1)
-            continue
-        graph = release_graph(release)
-        report = validate_graph(graph)
-        if not report.conforms:
-            raise ShapeViolation(f"{release.source}: extracted graph violates the shapes; nothing was written", report.text)
-        graphs.append(graph)
-        summary.entities += _count_entities(graph)
-        summary.facts += sum(1 for _ in graph.subjects(MOB.extractedBy, None))
-        summary.corrections += 1 if release.corrects else 0
-        if progress:
-            progress(1)
-    store.replace_graphs(graphs)
-    summary.written = len(graphs)
-    return summary
+    run = _Run(store, known, batch_size, progress)
+    shas = {path: _file_sha(path) for path in files} if run.by_sha else {}
+    to_build = [path for path in files if shas.get(path) not in run.by_sha]
+    corrected = frozenset(name for name, (_, is_correction) in known.items() if is_correction)
+    skipped: list[ReleaseError] = []
+    with _built_files(to_build, corrected, jobs) as results:
+        for path in files:
+            if path in shas and shas[path] in run.by_sha:
+                if run.skip_unchanged_file(shas[path]):
+                    continue
+                result = _build_file(path, corrected)
+            else:
+                result = next(results)
+            if result.error is not None:
+                if not skip_bad:
+                    raise result.error
+                skipped.append(result.error)
+                continue
+            for built in result.built:
+                run.take(built)
+    run.flush()
+    return run.summary(len(files), skipped)
 
 
-def _count_entities(graph: Graph) -> int:
-    return len({s for s, o in graph.subject_objects(RDF.type) if o in _ENTITY_CLASSES})
+@contextlib.contextmanager
+def _built_files(paths: list[Path], corrected: frozenset[str], jobs: int) -> Iterator[Iterator[_FileResult]]:
+    """Build results of ``paths`` in order: in this process, or from a pool of ``jobs`` workers."""
+    if jobs == 1 or len(paths) < 2:
+        yield (_build_file(path, corrected) for path in paths)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    # Not fork: the parent holds the store (RocksDB threads), which a forked child must not inherit.
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    with context.Pool(min(jobs, len(paths)), initializer=_init_worker, initargs=(corrected,)) as pool:
+        yield pool.imap(_build_file_in_worker, paths, chunksize=4)

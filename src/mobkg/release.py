@@ -29,6 +29,7 @@ __all__ = [
     "parse_date",
     "split_correction",
     "clean_block",
+    "clean_url",
 ]
 
 
@@ -211,3 +212,51 @@ def clean_block(block: str) -> str:
     """Normalise whitespace and typographic oddities of one body block."""
     block = unicodedata.normalize("NFC", block).replace("\u00a0", " ").replace("\u200b", "")
     return re.sub(r"[ \t\r\f\v]+", " ", block).strip()
+
+
+# scheme, optional user info, a host (name or bracketed IPv6 address), optional port
+_URL_AUTHORITY = re.compile(
+    r"^https?://(?:[^\s/?#@\[\]]*@)?(?:\[[0-9A-Fa-f:.]+\]|[^\s/?#:@\[\]]+)(?::[0-9]*)?(?=[/?#]|$)", re.IGNORECASE
+)
+_PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+
+
+def _iri_safe(ch: str) -> bool:
+    """Whether ``ch`` may stand unescaped in an IRI (RFC 3987 ``iunreserved``/delimiters)."""
+    code = ord(ch)
+    if code < 0x80:
+        return 0x20 < code < 0x7F and ch not in '<>"{}|\\^`%'
+    if code < 0xA0 or 0xD800 <= code <= 0xF8FF or 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFF) >= 0xFFF0:
+        return False
+    return code < 0xE0000 or 0xE1000 <= code <= 0xEFFFD
+
+
+def clean_url(url: str | None) -> str | None:
+    """An ``http(s)`` URL made safe to use as an IRI, or ``None`` for anything else.
+
+    Pages and feeds are untrusted: a link may hold spaces, angle brackets, quotes or
+    control characters (which would break out of an IRI) or use another scheme
+    (``javascript:``, ``file:``). Every character an IRI may not hold, and every
+    ``%`` that starts no escape, is percent-encoded, so a hostile link stays one IRI.
+
+    >>> clean_url(' https://acme.example/a b"> } ; DROP ALL ')
+    'https://acme.example/a%20b%22%3E%20%7D%20;%20DROP%20ALL'
+    >>> clean_url("https://acme.example/caf\u00e9?q=100%25&r=5%"), clean_url("javascript:alert(1)")
+    ('https://acme.example/caf\u00e9?q=100%25&r=5%25', None)
+    """
+    if not url:
+        return None
+    url = url.strip()
+    authority = _URL_AUTHORITY.match(url)
+    if authority is None:
+        return None
+    fragment = url.find("#", authority.end())  # only the first "#" starts the fragment
+    out = []
+    for index, ch in enumerate(url):
+        if (_iri_safe(ch) and (index < authority.end() or ch not in "[]") and (ch != "#" or index == fragment)) or (
+            ch == "%" and _PERCENT_ESCAPE.match(url, index)
+        ):
+            out.append(ch)
+        else:
+            out.append("".join(f"%{byte:02X}" for byte in ch.encode("utf-8", "surrogatepass")))
+    return "".join(out)

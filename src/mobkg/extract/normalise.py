@@ -20,7 +20,7 @@ def match_key(name: str) -> str:
     'chery automobile co ltd'
     """
     text = unicodedata.normalize("NFKC", name).casefold()
-    text = _IGNORED.sub(" ", text)
+    text = _IGNORED.sub("", text)
     text = re.sub(r"\s+", " ", text).strip()
     return re.sub(r"^the ", "", text)
 

@@ -1,20 +1,353 @@
-"""Run the extraction stages over one release."""
+"""Run the extraction stages over one release: mentions → entities → facts."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
 from ..release import Release
-from ..vocab import EntityType
-from .model import Entity, Extraction
+from ..vocab import EntityType, Predicate, signature
+from .lexicon import Lexicon, load_lexicon
+from .mentions import Mention, find_mentions
+from .model import Entity, Extraction, Fact
+from .normalise import name_key
+from .relations import CONTEXT, Skeleton, SkeletonMention, match_sentence
+from .resolve import Registry
+from .sentences import Sentence, sentences_of_release
 
 __all__ = ["extract_release"]
+
+T = EntityType
+_ORGS = (T.COMPANY, T.BRAND)
+_CORPORATE_VERBS = re.compile(
+    r"^\s*(?:,\s*)?(?:today |also |has |have |will |had |recently |officially )*(?:announced|announces|said|says|reported|reports|"
+    r"unveiled|unveils|launched|launches|introduced|introduces|signed|signs|posted|plans|delivered|delivers|sold|sells|"
+    r"completed|completes|opened|opens|acquired|acquires|partnered|agreed|confirmed|confirms|expects|aims|employs|operates|"
+    r"develops|developed|builds|produces|manufactures|supplies|invests|invested)\b"
+)
+_PRONOUN = re.compile(r"\b(?P<p>[Ii]ts|[Tt]heir|[Ii]t|[Tt]he (?:[Gg]roup|[Cc]ompany|[Ff]irm|[Cc]armaker|[Aa]utomaker|[Bb]rand))\b(?P<poss>'s)?")
+
+
+@dataclass
+class _Sentence:
+    sentence: Sentence
+    mentions: list[Mention]
+
+
+def _brand_context_retype(text: str, mentions: list[Mention], lexicon: Lexicon) -> None:
+    """Names listed next to "brands"/"marques" are brands: "the A, B and C brands", "brands such as A and B"."""
+    nouns = "|".join(sorted(lexicon.words("brand_nouns"), key=len, reverse=True))
+    listed = r"(?:\s*(?:,|and|&|as well as|, and)\s*(?:the\s+)?)"
+    spans = []
+    for m in re.finditer(rf"(?:\b(?:{nouns})\b(?:\s+also)?(?:\s+such as|\s+including|\s+like|\s+include|\s+includes|\s+are|:|\s+-|\s+–|\s+—|,|\s+of)+\s*)", text, re.IGNORECASE):
+        spans.append((m.end(), "after"))
+    for m in re.finditer(rf"\b(?:{nouns})\b", text, re.IGNORECASE):
+        spans.append((m.start(), "before"))
+    for position, direction in spans:
+        chain = _adjacent_chain(mentions, position, direction, text, listed)
+        for mention in chain:
+            coded = mention.type is T.PRODUCT and any(ch.isdigit() for ch in mention.text)
+            if mention.type in (None, T.COMPANY, T.BRAND) or (mention.type is T.PRODUCT and mention.strength < 3 and not coded):
+                mention.type, mention.strength, mention.rule = T.BRAND, 3, "brand-list"
+
+
+def _adjacent_chain(mentions, position, direction, text, separator) -> list[Mention]:
+    ordered = sorted(mentions, key=lambda m: m.start)
+    chain: list[Mention] = []
+    if direction == "after":
+        cursor = position
+        for mention in ordered:
+            if mention.start < cursor:
+                continue
+            between = text[cursor:mention.start]
+            if chain and not re.fullmatch(separator, between):
+                break
+            if not chain and not re.fullmatch(r"\s*(?:the\s+)?", between):
+                break
+            chain.append(mention)
+            cursor = mention.end
+    else:
+        cursor = position
+        for mention in reversed(ordered):
+            if mention.end > cursor:
+                continue
+            between = text[mention.end:cursor]
+            if chain and not re.fullmatch(separator, between):
+                break
+            if not chain and not re.fullmatch(r"\s*", between):
+                break
+            chain.append(mention)
+            cursor = mention.start
+    return chain
+
+
+def _member_context_retype(text: str, mentions: list[Mention]) -> None:
+    """Untyped names listed as members or partners are organisations."""
+    triggers = re.finditer(
+        r"\b(?:members?(?: now| also)? (?:include|includes|including|are|such as)|among them|founding members|"
+        r"(?:founded|started|established|formed|created) (?:in \d{4} )?by|together with|in partnership with|"
+        r"partnered with|teamed up with|collaborat\w+ with|such as|including|join(?:s|ed)?)\b",
+        text, re.IGNORECASE)
+    for trigger in triggers:
+        for mention in mentions:
+            if mention.start >= trigger.end() and mention.type is None and mention.text[:1].isupper():
+                mention.type, mention.strength, mention.rule = T.COMPANY, 1, "listed-organisation"
+    for mention in mentions:
+        if mention.type is None and _CORPORATE_VERBS.match(text[mention.end:]) and not _looks_like_person(mention.text):
+            mention.type, mention.strength, mention.rule = T.COMPANY, 1, "corporate-subject"
+
+
+def _looks_like_person(surface: str) -> bool:
+    words = surface.split()
+    return len(words) in (2, 3) and all(w[:1].isupper() and w[1:].islower() for w in words)
+
+
+def _dateline_places(release: Release, lexicon: Lexicon) -> list[Mention]:
+    places = []
+    for part in (release.dateline or "").split(","):
+        part = part.strip()
+        if not part or len(part) > 40:
+            continue
+        entries = lexicon.exact.get(part) or lexicon.folded.get(part.casefold(), [])
+        entry = next((e for e in entries if e.type is T.PLACE), None)
+        label = entry.label if entry else (part.title() if part.isupper() else part)
+        places.append(Mention(-1, -1, label, T.PLACE, 3, {part} - {label}, entry, rule="dateline"))
+    return places
+
+
+def _title_case(sentence: Sentence) -> bool:
+    """Headlines in Title Case capitalise every word, so capitals say nothing about names there."""
+    if not sentence.heading:
+        return False
+    words = [w for w in re.findall(r"[A-Za-z][\w'’\-]*", sentence.text) if len(w) > 3]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
+
+
+def _known_mentions(text: str, known: dict[str, EntityType]) -> list[Mention]:
+    """Mentions of names already typed elsewhere in the release, longest first, whole words only."""
+    mentions: list[Mention] = []
+    for surface in sorted(known, key=len, reverse=True):
+        for found in re.finditer(rf"(?<![\w&]){re.escape(surface)}(?![\w&])", text):
+            if any(m.start < found.end() and found.start() < m.end for m in mentions):
+                continue
+            mentions.append(Mention(found.start(), found.end(), surface, known[surface], 2, rule="known-name"))
+    return sorted(mentions, key=lambda m: m.start)
+
+
+def _known_retype(mentions: list[Mention], known: dict[str, EntityType]) -> None:
+    """Second pass: a surface typed anywhere in the release has that type everywhere (untyped chunks too)."""
+    for mention in mentions:
+        chosen = known.get(mention.text)
+        if chosen is not None and (mention.type is None or mention.strength < 3):
+            mention.type = chosen
+            mention.strength = max(mention.strength, 2)
 
 
 def extract_release(release: Release) -> Extraction:
     """Extract the entities and facts of one release."""
-    entities: list[Entity] = []
-    if release.dateline:
-        for part in release.dateline.split(","):
-            part = part.strip()
-            if part:
-                entities.append(Entity(part.title() if part.isupper() else part, EntityType.PLACE))
-    return Extraction(entities, [])
+    lexicon = load_lexicon()
+    sentences = sentences_of_release(release.title, release.body)
+    parsed = [_Sentence(s, [] if _title_case(s) else find_mentions(s.text, lexicon)) for s in sentences]
+    registry = Registry(lexicon)
+    for mention in _dateline_places(release, lexicon):
+        registry.observe(mention)
+    for item in parsed:
+        _brand_context_retype(item.sentence.text, item.mentions, lexicon)
+        _member_context_retype(item.sentence.text, item.mentions)
+        for mention in item.mentions:
+            registry.observe(mention)
+    known = registry.surface_types()
+    for item in parsed:
+        if _title_case(item.sentence):
+            item.mentions = _known_mentions(item.sentence.text, known)
+        _known_retype(item.mentions, known)
+        for mention in item.mentions:
+            registry.observe(mention)
+    entities, surface_keys = registry.resolve()
+    by_key = {e.key: e for e in entities}
+    facts = _read_facts(parsed, surface_keys, by_key, lexicon)
+    facts += _name_facts(parsed, surface_keys, by_key)
+    return _finish(list(by_key.values()), facts)
+
+
+def _primary(parsed: list[_Sentence], surface_keys) -> tuple | None:
+    counts: dict = {}
+    for item in parsed:
+        for mention in item.mentions:
+            key = surface_keys.get(mention.text)
+            if key and key[0] is T.COMPANY:
+                counts[key] = counts.get(key, 0) + 1
+    return max(counts, key=counts.get) if counts else None
+
+
+def _read_facts(parsed, surface_keys, by_key, lexicon) -> list[Fact]:
+    facts: list[Fact] = []
+    primary = _primary(parsed, surface_keys)
+    previous_subject = primary
+    last_company = primary
+    about_subject = None
+    for item in parsed:
+        sentence, mentions = item.sentence, [m for m in item.mentions if m.type is not None and m.text in surface_keys]
+        if sentence.heading:
+            about = re.match(r"^About (.+)$", sentence.text.strip())
+            if about and about.group(1) in surface_keys:
+                about_subject = surface_keys[about.group(1)]
+                previous_subject = about_subject
+            if sentence.block != -1:
+                continue
+        skeleton, first_org = _skeleton(sentence.text, mentions, surface_keys, previous_subject, last_company, primary, about_subject)
+        context = next((m.key for m in skeleton.mentions if m.type is T.COMPANY), previous_subject)
+        for hit in match_sentence(skeleton, lexicon, truncated=sentence.truncated):
+            facts.extend(_facts_from_hit(hit, skeleton, sentence.text, by_key, context))
+        if first_org is not None:
+            previous_subject = first_org
+        for mention in mentions:
+            key = surface_keys[mention.text]
+            if key[0] is T.COMPANY:
+                last_company = key
+    return facts
+
+
+def _skeleton(text, mentions, surface_keys, previous_subject, last_company, primary, about_subject):
+    """Replace mentions by placeholders and pronouns by their antecedent."""
+    pieces, skeleton_mentions, cursor = [], [], 0
+    first_org = None
+    events = [(m.start, m.end, m) for m in mentions]
+    for pronoun in _PRONOUN.finditer(text):
+        if any(m.start <= pronoun.start() < m.end for m in mentions):
+            continue
+        events.append((pronoun.start(), pronoun.end(), pronoun))
+    events.sort(key=lambda e: e[0])
+    last_org_in_sentence = None
+    for start, end, thing in events:
+        if start < cursor:
+            continue
+        pieces.append(text[cursor:start])
+        if isinstance(thing, Mention):
+            key = surface_keys[thing.text]
+            entity_type = key[0]
+            if entity_type in _ORGS or entity_type is T.PRODUCT:
+                last_org_in_sentence = key
+                if first_org is None and entity_type in _ORGS:
+                    first_org = key
+            index = len(skeleton_mentions)
+            skeleton_mentions.append(SkeletonMention(entity_type, key))
+            pieces.append(f"⟨{index}:{entity_type.value}⟩")
+            cursor = end
+            # Drop the alias the name defines right after itself: X ("Y") / X (ABC).
+            defined = re.match(r"\s*\([^()]{1,60}\)", text[cursor:])
+            if defined:
+                cursor += defined.end()
+            continue
+        word = thing.group("p").lower()
+        if word.startswith("the "):
+            noun = word[4:]
+            if noun == "group":
+                antecedent = about_subject or primary or last_company
+            elif noun == "brand":
+                antecedent = None
+            else:
+                antecedent = last_org_in_sentence if last_org_in_sentence and last_org_in_sentence[0] is T.COMPANY else last_company
+        else:
+            antecedent = last_org_in_sentence or previous_subject
+        if antecedent is None:
+            pieces.append(text[start:end])
+        else:
+            index = len(skeleton_mentions)
+            skeleton_mentions.append(SkeletonMention(antecedent[0], antecedent))
+            possessive = word in ("its", "their") or thing.group("poss")
+            pieces.append(f"⟨{index}:{antecedent[0].value}⟩" + ("'s" if possessive else ""))
+            if first_org is None and antecedent[0] in _ORGS:
+                first_org = antecedent
+        cursor = end
+    pieces.append(text[cursor:])
+    skeleton = "".join(pieces).replace("’s", "'s")
+    return Skeleton(skeleton, skeleton_mentions), first_org
+
+
+def _facts_from_hit(hit, skeleton: Skeleton, evidence: str, by_key, context) -> list[Fact]:
+    facts = []
+    domain, range_ = signature(hit.predicate)
+    subjects = [context if i == CONTEXT else skeleton.mentions[i].key for i in hit.subjects]
+    subjects = [s for s in subjects if s is not None]
+    objects = [skeleton.mentions[i].key for i in hit.objects]
+    if hit.items:
+        for item in hit.items:
+            key = (T.SECTOR, name_key(item))
+            if key not in by_key:
+                by_key[key] = Entity(item, T.SECTOR)
+            objects.append(key)
+    for subject in subjects:
+        for obj in objects:
+            if subject == obj:
+                continue
+            subject_type, object_type = subject[0], obj[0]
+            if hit.predicate is Predicate.MEMBER_OF and object_type is T.INITIATIVE:
+                _retype(by_key, obj, T.ALLIANCE)
+                obj = (T.ALLIANCE, obj[1])
+                object_type = T.ALLIANCE
+            if subject_type in domain and object_type in range_:
+                facts.append(Fact(subject, hit.predicate, obj, evidence, hit.rule))
+    return facts
+
+
+def _retype(by_key, key, new_type) -> None:
+    entity = by_key.pop(key, None)
+    if entity is not None:
+        entity.type = new_type
+        by_key[entity.key] = entity
+
+
+def _name_facts(parsed, surface_keys, by_key) -> list[Fact]:
+    """Facts a name states by itself: "Acme Summit 2025" is Acme's event, "Acme X5" its product,
+    "Acme Blade Battery" its technology, "Bolt X5 HEV" uses the technology abbreviated HEV."""
+    facts = []
+    organisations = sorted(
+        ((name, key) for name, key in surface_keys.items() if key[0] in (T.COMPANY, T.BRAND, T.ALLIANCE)),
+        key=lambda item: len(item[0]), reverse=True,
+    )
+    technologies = {name: key for name, key in surface_keys.items() if key[0] is T.TECHNOLOGY}
+    seen = set()
+    for item in parsed:
+        for mention in item.mentions:
+            key = surface_keys.get(mention.text)
+            if key is None or (key, "name") in seen:
+                continue
+            seen.add((key, "name"))
+            rule = {T.EVENT: (Predicate.ORGANIZED_BY, False), T.PRODUCT: (Predicate.PRODUCES, True),
+                    T.TECHNOLOGY: (Predicate.DEVELOPS, True)}.get(key[0])
+            if rule is not None:
+                predicate, owner_first = rule
+                for name, owner in organisations:
+                    if owner == key or not re.search(rf"(?:^|\d{{4}} ){re.escape(name)} \S", mention.text):
+                        continue
+                    if owner[0] is T.ALLIANCE and predicate is not Predicate.ORGANIZED_BY:
+                        continue
+                    subject, obj = (owner, key) if owner_first else (key, owner)
+                    facts.append(Fact(subject, predicate, obj, item.sentence.text, "name-" + predicate.value))
+                    break
+            if key[0] is T.PRODUCT:
+                last_word = mention.text.split()[-1]
+                for name, tech in technologies.items():
+                    if len(mention.text.split()) > 1 and last_word == name:
+                        facts.append(Fact(key, Predicate.USES_TECHNOLOGY, tech, item.sentence.text, "name-usesTechnology"))
+    return facts
+
+
+def _finish(entities: list[Entity], facts: list[Fact]) -> Extraction:
+    by_key = {}
+    for entity in entities:
+        if entity.key in by_key:
+            by_key[entity.key].aliases |= entity.names() - {by_key[entity.key].label}
+        else:
+            by_key[entity.key] = entity
+    unique, seen = [], set()
+    for fact in facts:
+        signature_ = (fact.subject, fact.predicate, fact.object)
+        if fact.predicate is Predicate.PARTNER_OF:
+            signature_ = (min(fact.subject, fact.object), fact.predicate, max(fact.subject, fact.object))
+        if signature_ in seen or fact.subject not in by_key or fact.object not in by_key:
+            continue
+        seen.add(signature_)
+        unique.append(fact)
+    return Extraction(list(by_key.values()), unique)

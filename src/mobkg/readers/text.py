@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..release import Release, SourceFormat, clean_block, is_boilerplate, parse_dateline, split_correction
+from ..release import Release, SourceFormat, clean_block, clean_url, is_boilerplate, parse_dateline, split_correction
 
 __all__ = ["read", "blocks_from_text", "assemble"]
 
@@ -45,7 +45,8 @@ def assemble(blocks: list[str], source: str, sha256: str, fmt: SourceFormat, *, 
              url: str | None = None, links: tuple[str, ...] = ()) -> Release | None:
     """Turn body blocks into a Release: correction notice, headline, dateline, trailer.
 
-    Shared by every reader once it has reduced its format to blocks of text.
+    Shared by every reader once it has reduced its format to blocks of text; ``url``
+    comes from the untrusted page or feed and is kept only as a safe IRI (:func:`clean_url`).
     """
     corrects, blocks = split_correction(blocks)
     blocks = [b for b in blocks if b]
@@ -71,7 +72,7 @@ def assemble(blocks: list[str], source: str, sha256: str, fmt: SourceFormat, *, 
         published=dateline.published if dateline else None,
         dateline=dateline.place if dateline else None,
         wire=dateline.wire if dateline else None,
-        url=url,
+        url=clean_url(url),
         corrects=corrects,
         links=links,
     )

@@ -1,0 +1,245 @@
+"""Score extraction against gold annotations, following ``shared/corpus/README.md`` exactly.
+
+Each release file is built on its own (a feed's items together, since one gold
+file covers the feed) and compared with ``GOLD_DIR/<name>.json``:
+
+* an output entity is a node typed with one of the ten classes; it matches a gold
+  entity when the types are equal and one of its ``rdfs:label``/``skos:prefLabel``/
+  ``skos:altLabel`` equals the gold label or an alias under :func:`match_key`;
+* an output relation (one of the twelve predicates) matches when both ends match
+  gold entities of any type and the gold file lists the triple; ``partnerOf``
+  matches in either direction;
+* precision counts matching outputs, recall counts gold items found; counts are
+  kept per file, per type and per predicate and micro-averaged over the corpus.
+"""
+
+from __future__ import annotations
+
+import json
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import RDF, RDFS, Graph
+from rdflib.namespace import SKOS
+
+from .errors import MobkgError
+from .extract.normalise import match_key
+from .ingest import release_graph
+from .readers import read_release_file
+from .vocab import EntityType, Predicate
+
+__all__ = ["Score", "FileResult", "EvalReport", "evaluate", "score_graph", "graph_items"]
+
+_CLASSES = {t.iri: t.value for t in EntityType}
+_PREDICATES = {p.iri: p.value for p in Predicate}
+
+
+@dataclass
+class Score:
+    """True positives for precision and recall, and the two totals."""
+
+    matched_output: int = 0
+    output: int = 0
+    found_gold: int = 0
+    gold: int = 0
+
+    def __iadd__(self, other: "Score") -> "Score":
+        self.matched_output += other.matched_output
+        self.output += other.output
+        self.found_gold += other.found_gold
+        self.gold += other.gold
+        return self
+
+    @property
+    def p(self) -> float:
+        return self.matched_output / self.output if self.output else (1.0 if not self.gold else 0.0)
+
+    @property
+    def r(self) -> float:
+        return self.found_gold / self.gold if self.gold else 1.0
+
+    @property
+    def f1(self) -> float:
+        return 2 * self.p * self.r / (self.p + self.r) if self.p + self.r else 0.0
+
+    def as_dict(self) -> dict:
+        return {"p": round(self.p, 4), "r": round(self.r, 4), "f1": round(self.f1, 4),
+                "tp_output": self.matched_output, "output": self.output, "tp_gold": self.found_gold, "gold": self.gold}
+
+
+@dataclass
+class FileResult:
+    name: str
+    entities: Score = field(default_factory=Score)
+    relations: Score = field(default_factory=Score)
+    by_type: dict[str, Score] = field(default_factory=dict)
+    by_predicate: dict[str, Score] = field(default_factory=dict)
+    missed_entities: list[str] = field(default_factory=list)
+    spurious_entities: list[str] = field(default_factory=list)
+    missed_relations: list[str] = field(default_factory=list)
+    spurious_relations: list[str] = field(default_factory=list)
+
+
+@dataclass
+class EvalReport:
+    files: list[FileResult]
+    entities: Score
+    relations: Score
+    by_type: dict[str, Score]
+    by_predicate: dict[str, Score]
+
+    def as_dict(self, verbose: bool = False) -> dict:
+        def file_dict(result: FileResult) -> dict:
+            data = {"entities": result.entities.as_dict(), "relations": result.relations.as_dict()}
+            if verbose:
+                data.update(missed_entities=result.missed_entities, spurious_entities=result.spurious_entities,
+                            missed_relations=result.missed_relations, spurious_relations=result.spurious_relations)
+            return data
+
+        return {
+            "entities": self.entities.as_dict(),
+            "relations": self.relations.as_dict(),
+            "by_type": {k: v.as_dict() for k, v in sorted(self.by_type.items())},
+            "by_predicate": {k: v.as_dict() for k, v in sorted(self.by_predicate.items())},
+            "files": {r.name: file_dict(r) for r in self.files},
+        }
+
+
+def graph_items(graph: Graph) -> tuple[dict, list]:
+    """Output entities ``{node: (type, names)}`` and relations ``[(s, predicate, o)]`` of a graph."""
+    entities = {}
+    for node, cls in graph.subject_objects(RDF.type):
+        if cls in _CLASSES:
+            names = {str(n) for prop in (RDFS.label, SKOS.prefLabel, SKOS.altLabel) for n in graph.objects(node, prop)}
+            entities[(node, _CLASSES[cls])] = names
+    relations = sorted({(s, _PREDICATES[p], o) for s, p, o in graph if p in _PREDICATES})
+    return entities, relations
+
+
+def score_graph(graph: Graph, gold: dict, name: str = "") -> FileResult:
+    """Score one output graph against one gold annotation dict."""
+    result = FileResult(name)
+    gold_entities = gold.get("entities", [])
+    gold_keys = [{match_key(e["label"]), *(match_key(a) for a in e.get("aliases", []))} for e in gold_entities]
+    entities, relations = graph_items(graph)
+
+    def gold_matches(names: set[str], entity_type: str | None) -> set[int]:
+        keys = {match_key(n) for n in names}
+        return {i for i, e in enumerate(gold_entities)
+                if (entity_type is None or e["type"] == entity_type) and keys & gold_keys[i]}
+
+    found = set()
+    for (node, entity_type), names in entities.items():
+        hits = gold_matches(names, entity_type)
+        score = result.by_type.setdefault(entity_type, Score())
+        score.output += 1
+        result.entities.output += 1
+        if hits:
+            score.matched_output += 1
+            result.entities.matched_output += 1
+            found |= hits
+        else:
+            result.spurious_entities.append(f"{entity_type} {sorted(names)[0] if names else node}")
+    for i, entity in enumerate(gold_entities):
+        score = result.by_type.setdefault(entity["type"], Score())
+        score.gold += 1
+        result.entities.gold += 1
+        if i in found:
+            score.found_gold += 1
+            result.entities.found_gold += 1
+        else:
+            result.missed_entities.append(f"{entity['type']} {entity['label']}")
+
+    names_of = {}
+    for (node, _), names in entities.items():
+        names_of.setdefault(node, set()).update(names)
+    gold_relations = [tuple(r) for r in gold.get("relations", [])]
+    gold_index = {}
+    for index, (s, p, o) in enumerate(gold_relations):
+        gold_index.setdefault((s, p, o), index)
+        if p == Predicate.PARTNER_OF.value:
+            gold_index.setdefault((o, p, s), index)
+    found_relations = set()
+    for s, predicate, o in relations:
+        subjects = {gold_entities[i]["label"] for i in gold_matches(names_of.get(s, set()), None)}
+        objects = {gold_entities[i]["label"] for i in gold_matches(names_of.get(o, set()), None)}
+        hits = {gold_index[(gs, predicate, go)] for gs in subjects for go in objects if (gs, predicate, go) in gold_index}
+        score = result.by_predicate.setdefault(predicate, Score())
+        score.output += 1
+        result.relations.output += 1
+        if hits:
+            score.matched_output += 1
+            result.relations.matched_output += 1
+            found_relations |= hits
+        else:
+            label = lambda n: sorted(names_of.get(n, {str(n)}))[0]  # noqa: E731
+            result.spurious_relations.append(f"{label(s)} {predicate} {label(o)}")
+    for index, (s, p, o) in enumerate(gold_relations):
+        score = result.by_predicate.setdefault(p, Score())
+        score.gold += 1
+        result.relations.gold += 1
+        if index in found_relations:
+            score.found_gold += 1
+            result.relations.found_gold += 1
+        else:
+            result.missed_relations.append(f"{s} {p} {o}")
+    return result
+
+
+def evaluate(gold_dir: str | Path, releases_dir: str | Path) -> EvalReport:
+    """Build each release of ``releases_dir`` alone and score it against ``gold_dir``.
+
+    :raises MobkgError: if a gold file is malformed or names a missing release.
+    """
+    gold_dir, releases_dir = Path(gold_dir), Path(releases_dir)
+    gold_files = sorted(gold_dir.glob("*.json"))
+    if not gold_files:
+        raise MobkgError(f"{gold_dir}: no gold .json files")
+    files = []
+    for gold_path in gold_files:
+        try:
+            gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise MobkgError(f"{gold_path}: cannot read gold file ({exc})") from None
+        release_path = releases_dir / gold.get("file", "")
+        if not gold.get("file") or not release_path.is_file():
+            raise MobkgError(f"{gold_path}: names release {gold.get('file')!r}, not found in {releases_dir}")
+        graph = Graph()
+        for release in read_release_file(release_path):
+            graph += release_graph(release)
+        files.append(score_graph(graph, gold, gold_path.stem))
+    entities, relations = Score(), Score()
+    by_type: dict[str, Score] = {}
+    by_predicate: dict[str, Score] = {}
+    for result in files:
+        entities += result.entities
+        relations += result.relations
+        for key, score in result.by_type.items():
+            by_type.setdefault(key, Score()).__iadd__(score)
+        for key, score in result.by_predicate.items():
+            by_predicate.setdefault(key, Score()).__iadd__(score)
+    return EvalReport(files, entities, relations, by_type, by_predicate)
+
+
+
+
+def format_report(report: EvalReport, verbose: bool = False) -> str:
+    """Human-readable tables of an evaluation: per file, per type, per predicate, micro average."""
+
+    def row(name: str, score: Score) -> str:
+        return f"{name:40} {score.p:6.3f} {score.r:6.3f} {score.f1:6.3f}  {score.matched_output:>4}/{score.output:<4} {score.found_gold:>4}/{score.gold:<4}"
+
+    header = f"{'':40} {'P':>6} {'R':>6} {'F1':>6}  {'tp/out':>9} {'tp/gold':>9}"
+    lines = ["Per file (entities | relations)", header]
+    for result in report.files:
+        lines.append(row(f"{result.name} entities", result.entities))
+        lines.append(row(f"{result.name} relations", result.relations))
+        if verbose:
+            for label, items in (("missed entity", result.missed_entities), ("spurious entity", result.spurious_entities),
+                                 ("missed relation", result.missed_relations), ("spurious relation", result.spurious_relations)):
+                lines.extend(f"    {label}: {item}" for item in items)
+    lines += ["", "Per type", header, *(row(k, v) for k, v in sorted(report.by_type.items()))]
+    lines += ["", "Per predicate", header, *(row(k, v) for k, v in sorted(report.by_predicate.items()))]
+    lines += ["", "Micro average", header, row("entities", report.entities), row("relations", report.relations)]
+    return "\n".join(lines)

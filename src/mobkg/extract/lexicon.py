@@ -1,0 +1,93 @@
+"""Load the extraction lexicons shipped in ``mobkg/lexicons/`` (and any analyst additions).
+
+* ``organizations.tsv`` — companies, brands and alliances: label, type, aliases, Wikidata ID, country
+* ``places.tsv`` — continents, regions, countries, subdivisions, cities: label, kind, aliases, country
+* ``vocabulary.yaml`` — cue words: name heads per type, titles, verbs, stop words
+* ``patterns.yaml`` — relation patterns over typed sentences (see :mod:`mobkg.extract.relations`)
+
+Extra ``*.tsv`` files whose names start with ``organizations`` or ``places`` are
+merged in, so an analyst can add ``organizations-local.tsv`` without editing ours.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from ..resources import data_dir
+from ..vocab import EntityType
+
+__all__ = ["GazetteerEntry", "Lexicon", "load_lexicon"]
+
+
+@dataclass(frozen=True)
+class GazetteerEntry:
+    label: str
+    type: EntityType
+    aliases: tuple[str, ...] = ()
+    wikidata: str | None = None
+
+
+@dataclass
+class Lexicon:
+    vocabulary: dict
+    patterns: list[dict]
+    entries: list[GazetteerEntry] = field(default_factory=list)
+    exact: dict[str, list[GazetteerEntry]] = field(default_factory=dict)
+    """Surface form exactly as written → entries."""
+    folded: dict[str, list[GazetteerEntry]] = field(default_factory=dict)
+    """Case-folded multi-word surface form → entries."""
+    max_words: int = 1
+
+    def words(self, name: str) -> frozenset[str]:
+        return self._sets[name]
+
+    def __post_init__(self):
+        self._sets = {k: frozenset(v) for k, v in self.vocabulary.items() if isinstance(v, list)}
+
+    def add(self, entry: GazetteerEntry) -> None:
+        self.entries.append(entry)
+        for surface in {entry.label, *entry.aliases}:
+            surface = surface.strip()
+            if not surface:
+                continue
+            self.exact.setdefault(surface, []).append(entry)
+            if " " in surface or len(surface) > 3:
+                self.folded.setdefault(surface.casefold(), []).append(entry)
+            self.max_words = max(self.max_words, len(surface.split()))
+
+
+_PLACE_KINDS = {"continent", "region", "country", "subdivision", "city", "facility"}
+
+
+def _read_tsv(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+@cache
+def load_lexicon() -> Lexicon:
+    """Load every lexicon file once per process."""
+    folder = data_dir("lexicons")
+    vocabulary = yaml.safe_load((folder / "vocabulary.yaml").read_text(encoding="utf-8"))
+    patterns = yaml.safe_load((folder / "patterns.yaml").read_text(encoding="utf-8"))["patterns"]
+    lexicon = Lexicon(vocabulary, patterns)
+    for path in sorted(folder.glob("organizations*.tsv")):
+        for row in _read_tsv(path):
+            try:
+                entity_type = EntityType(row["type"].strip())
+            except (KeyError, ValueError, AttributeError):
+                continue
+            aliases = tuple(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip())
+            lexicon.add(GazetteerEntry(row["label"].strip(), entity_type, aliases, (row.get("wikidata") or "").strip() or None))
+    for path in sorted(folder.glob("places*.tsv")):
+        for row in _read_tsv(path):
+            if (row.get("kind") or "").strip() not in _PLACE_KINDS or not row.get("label"):
+                continue
+            aliases = tuple(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip())
+            lexicon.add(GazetteerEntry(row["label"].strip(), EntityType.PLACE, aliases))
+    return lexicon

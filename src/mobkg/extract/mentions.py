@@ -1,0 +1,393 @@
+"""Find and type the entity mentions of one sentence.
+
+A mention is a capitalised chunk ("Zhejiang Geely Holding Group", "TIGGO 7 CSH",
+"Auto Shanghai 2025"), a listed lowercase technology term ("lithium iron
+phosphate"), or a possessed technology phrase ("Acme's dual-motor drive system").
+Its type comes, in this order, from the gazetteers, the year it carries, its
+head word (Group, Summit, Platform, Declaration...), a model code, and the words
+around it (a title next to a person, "robotics developer X", "X, a supplier of",
+a list of brands). Chunks with no evidence are dropped: precision first.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..vocab import EntityType
+from .lexicon import GazetteerEntry, Lexicon
+
+__all__ = ["Mention", "Token", "tokenize", "find_mentions"]
+
+T = EntityType
+
+_TOKEN = re.compile(r"\w+(?:[.'’\-/]\w+)*|&|[^\w\s]")
+_CONNECTORS = {"&", "of", "de", "der", "von", "van", "da", "di", "du", "la", "le", "del", "y", "for"}
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_CODE = re.compile(r"(?=.*\d)[A-Za-z0-9][A-Za-z0-9.\-]*|[A-Z]{1,2}")
+_SUFFIX_CODES = re.compile(r"[A-Z][A-Za-z0-9\-]*|(?:[A-Z]+-)?[a-z]{1,2}")
+_PERSON_TOKEN = re.compile(r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’\-]+(?:-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+)?|[A-Z]\.")
+_ACRONYM_PAREN = re.compile(r"\s*\(\s*[\"“]?(?P<inner>[^()\"”]{1,60}?)[\"”]?\s*\)")
+_TICKER = re.compile(r"^(?:NASDAQ|NYSE|HKEX|SSE|SZSE|TSE|LSE|KRX|ETR|XETRA|EPA|BIT|OTC|TSX|ASX|SIX|BSE|NSE)\b", re.IGNORECASE)
+_GENERIC_PRODUCT_WORDS = {"model", "models", "family", "series", "line", "flagship", "concept", "ev", "bev", "phev", "version"}
+_DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "our"}
+_LEADING_ADJECTIVES = {"in-house", "own", "new", "proprietary", "latest", "all-new", "brand-new", "innovative"}
+_POSSESSED_TECH_HEADS = {"system", "systems", "technology", "technologies", "platform", "architecture", "powertrain",
+                         "battery", "batteries", "chip", "chips", "software", "engine", "transmission", "standard"}
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    text: str
+    type: EntityType | None
+    strength: int
+    """3: stated by the sentence's structure, 2: gazetteer or head word, 1: weak cue."""
+    aliases: set[str] = field(default_factory=set)
+    entry: GazetteerEntry | None = None
+    defined_alias: str | None = None
+    """An alias the text defines right after the name: ``X ("Y")`` or ``X (ABC)``."""
+    rule: str = ""
+
+
+def tokenize(text: str, lexicon: Lexicon) -> list[Token]:
+    """Tokens with offsets; a period is kept on known abbreviations (Co., Ltd., e.V., U.S.)."""
+    tokens = [Token(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    merged: list[Token] = []
+    suffixes = lexicon.words("legal_suffixes")
+    for token in tokens:
+        if token.text == "." and merged and merged[-1].end == token.start:
+            previous = merged[-1]
+            if (previous.lower + ".") in suffixes or re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", previous.text):
+                merged[-1] = Token(previous.text + ".", previous.start, token.end)
+                continue
+        merged.append(token)
+    return merged
+
+
+def _capitalised(token: Token) -> bool:
+    text = token.text
+    if not text[0].isalnum():
+        return False
+    if text[0].isupper():
+        return True
+    if text[0].isdigit():
+        return any(c.isalpha() and c.isupper() for c in text)  # 5G, 5GAA, 3M
+    return any(c.isupper() for c in text[1:])  # iCAR, e-Platform, eVTOL
+
+
+class _Finder:
+    def __init__(self, text: str, lexicon: Lexicon):
+        self.text = text
+        self.lexicon = lexicon
+        self.tokens = tokenize(text, lexicon)
+        self.words = lexicon.words
+        self.stop = lexicon.words("stop_capitalised")
+        self.titles = lexicon.words("person_titles")
+        self.generic_products = lexicon.words("product_heads") - {"model", "concept", "flagship", "family", "series", "line"}
+
+    # -- chunking -------------------------------------------------------------------------
+    def _is_title(self, index: int) -> bool:
+        token = self.tokens[index]
+        if token.lower not in self.titles:
+            return False
+        # "Chief Executive Officer" / "President and CEO" are titles; "Chairman Li" is a title too.
+        return True
+
+    def chunks(self) -> list[tuple[int, int]]:
+        """Maximal runs of name tokens as (first, last+1) token indexes."""
+        tokens, spans, i = self.tokens, [], 0
+        while i < len(tokens):
+            token = tokens[i]
+            if not _capitalised(token) or self._is_title(i) or (token.lower in self.stop and not token.text.isupper()):
+                i += 1
+                continue
+            j = i + 1
+            while j < len(tokens):
+                nxt = tokens[j]
+                if nxt.text.isupper() and nxt.lower in self.generic_products:
+                    break  # "TIGGO 8 SUV": the class word is not part of the name
+                if _capitalised(nxt) and not self._is_title(j) and not (nxt.lower in self.stop and not nxt.text.isupper()):
+                    j += 1
+                elif nxt.text[0].isdigit() and self._is_code(j):
+                    j += 1
+                elif nxt.lower in _CONNECTORS and j + 1 < len(tokens) and _capitalised(tokens[j + 1]) \
+                        and not self._is_title(j + 1) and tokens[j + 1].lower not in self.stop:
+                    j += 2
+                elif nxt.text == "," and j + 1 < len(tokens) and tokens[j + 1].lower in self.words("legal_suffixes") \
+                        and tokens[j + 1].lower not in {"group", "company", "holding", "holdings"}:
+                    j += 2
+                elif nxt.lower in self.words("legal_suffixes") and nxt.text not in {"group", "company", "holding"} and "." in nxt.text:
+                    j += 1
+                else:
+                    break
+            spans.append((i, j))
+            i = j
+        return spans
+
+    def _is_code(self, index: int) -> bool:
+        token = self.tokens[index]
+        after = self.tokens[index + 1].text if index + 1 < len(self.tokens) else ""
+        if after in {",", "%", "."} and index + 2 < len(self.tokens) and self.tokens[index + 2].text[:1].isdigit():
+            return False  # 1,346 / 3.5
+        if after == "%" or (index + 1 < len(self.tokens) and self.tokens[index + 1].lower in {"km", "kwh", "kw", "mm", "million", "billion", "units", "percent", "per", "cent"}):
+            return False
+        return len(token.text) <= 5 or bool(_YEAR.fullmatch(token.text))
+
+    def span_text(self, first: int, last: int) -> str:
+        return self.text[self.tokens[first].start:self.tokens[last - 1].end]
+
+    # -- typing ---------------------------------------------------------------------------
+    def gazetteer(self, surface: str) -> list[GazetteerEntry]:
+        found = self.lexicon.exact.get(surface)
+        if found:
+            return found
+        if " " in surface or surface.isupper():
+            return self.lexicon.folded.get(surface.casefold(), [])
+        return []
+
+    def head_type(self, words: list[str]) -> EntityType | None:
+        """Type from the last word (or two) of a name."""
+        last = words[-1].lower()
+        last2 = " ".join(w.lower() for w in words[-2:]) if len(words) > 1 else last
+        w = self.words
+        if len(words) > 1 and any(x.lower() in w("facility_heads") for x in words[1:]):
+            return T.PLACE
+        if last in w("event_heads") or last2 in w("event_heads") or (len(words) > 2 and words[-2].lower() in w("event_heads") and words[-1].isupper()):
+            return T.EVENT
+        if last in w("initiative_heads") or last2 in w("initiative_heads"):
+            return T.INITIATIVE
+        if last in w("alliance_heads") or last2 in w("alliance_heads"):
+            return T.ALLIANCE
+        if last in w("technology_heads") and last not in {"motor", "network", "model", "pilot", "assistant"} \
+                and not (last == "systems" or last == "technologies"):
+            return T.TECHNOLOGY
+        if last in w("legal_suffixes") or last in w("company_heads") or last2 in w("company_heads"):
+            return T.COMPANY
+        return None
+
+    def model_code(self, words: list[str]) -> bool:
+        """``TIGGO 7``, ``Han L``, ``SEAL U DM-i``, ``ZEEKR 001 FR``: a name followed by a model code."""
+        if len(words) < 2 or _YEAR.fullmatch(words[-1]):
+            return False
+        for k in range(1, len(words)):
+            if _CODE.fullmatch(words[k]) and not _YEAR.fullmatch(words[k]):
+                return all(_SUFFIX_CODES.fullmatch(x) for x in words[k + 1:]) and words[0][0].isupper()
+        return False
+
+    def cue_before(self, first: int) -> str | None:
+        before = [t.lower for t in self.tokens[max(0, first - 3):first]]
+        if before and before[-1] in self.words("honorifics"):
+            return "person"
+        if before and before[-1] in {"'s", "’s", "s"} and len(before) >= 2:
+            return "possessed"
+        if before and (before[-1] in self.words("organisation_nouns") or (len(before) > 1 and " ".join(before[-2:]) in self.words("organisation_nouns"))):
+            if before[-1] not in {"group", "brand", "leader", "player", "partner", "partners"}:
+                return "organisation"
+        if before and before[-1] in {"said", "says", "added", "explained", "noted", "commented", "stated"}:
+            return "speaker"
+        return None
+
+    def cue_after(self, last: int) -> str | None:
+        rest = self.tokens[last:last + 8]
+        words = [t.lower for t in rest]
+        if not words:
+            return None
+        if words[0] in {"said", "says", "added", "explained", "noted", "commented"}:
+            return "speaker"
+        if words[0] == "," and len(words) > 1:
+            tail = words[1:]
+            if tail[0] in self.titles or (len(tail) > 1 and " ".join(tail[:2]) in self.titles) or tail[0] in {"who"}:
+                return "title"
+            if tail[0] in {"a", "an", "the"}:
+                for word in tail[1:]:
+                    if word in self.words("brand_nouns"):
+                        return "brand"
+                    if word in self.words("organisation_nouns") and word not in {"leader", "player", "partner"}:
+                        return "organisation"
+                    if word in self.words("product_heads") and word not in {"model", "models", "family", "series", "line", "flagship", "concept"}:
+                        return "product"
+                    if word in {"architecture", "platform", "technology", "system", "powertrain", "battery", "software"}:
+                        return "technology"
+                    if word in self.words("alliance_heads"):
+                        return "alliance"
+                    if word in {",", "."}:
+                        break
+        if words[0] == "(":
+            inner = _ACRONYM_PAREN.match(self.text, self.tokens[last].start)
+            if inner and _TICKER.match(inner.group("inner")):
+                return "organisation"
+        return None
+
+    def type_chunk(self, first: int, last: int) -> tuple[EntityType, int, str, GazetteerEntry | None] | None:
+        words = [t.text for t in self.tokens[first:last]]
+        surface = self.span_text(first, last)
+        entries = self.gazetteer(surface)
+        before, after = self.cue_before(first), self.cue_after(last)
+        if entries:
+            types = {e.type for e in entries}
+            if T.PLACE in types and before == "organisation":
+                pass
+            elif len(types) > 1 and T.COMPANY in types and T.BRAND in types:
+                chosen = T.BRAND if after == "brand" else T.COMPANY
+                return chosen, 2, "gazetteer", next(e for e in entries if e.type is chosen)
+            else:
+                entry = entries[0]
+                return entry.type, 2, "gazetteer", entry
+        if any(_YEAR.fullmatch(w) for w in words) and len(words) >= 2 and self.head_type(words) in (None, T.EVENT):
+            return T.EVENT, 2, "named-with-year", None
+        head = self.head_type(words)
+        if head is T.PLACE:
+            return head, 2, "facility", None
+        if before == "organisation" or after == "organisation":
+            if head in (None, T.COMPANY):
+                return T.COMPANY, 3, "described-organisation", None
+        if after == "brand" and head in (None, T.COMPANY):
+            return T.BRAND, 3, "described-brand", None
+        if after == "alliance":
+            return T.ALLIANCE, 3, "described-alliance", None
+        if head is not None:
+            return head, 2, "head-word", None
+        if self.model_code(words):
+            return T.PRODUCT, 2, "model-code", None
+        if after == "product":
+            return T.PRODUCT, 3, "described-product", None
+        if after == "technology":
+            return T.TECHNOLOGY, 3, "described-technology", None
+        person_like = 2 <= len(words) <= 4 and all(_PERSON_TOKEN.fullmatch(w) for w in words)
+        if person_like and (before in {"person", "speaker", "possessed"} or after in {"title", "speaker"} or self._title_before(first)):
+            return T.PERSON, 3, "person-cue", None
+        # A known company or brand with a legal suffix or regional tail: "Acme Motors Co., Ltd.", "Acme UK".
+        for cut in range(len(words) - 1, 0, -1):
+            prefix = self.span_text(first, first + cut)
+            known = self.gazetteer(prefix)
+            rest = [w.lower() for w in words[cut:]]
+            if known and all(r in self.words("legal_suffixes") or r in self.words("company_heads") or r in {",", "."} for r in rest):
+                company = next((e for e in known if e.type is T.COMPANY), None)
+                if company:
+                    return T.COMPANY, 2, "gazetteer-legal-name", company
+        return None
+
+    def _title_before(self, first: int) -> bool:
+        """``CEO Jane Roe``, ``Chairman Li Wei``: a title word right before a name."""
+        return first > 0 and self.tokens[first - 1].lower in self.titles and self.tokens[first - 1].text[0].isupper()
+
+    # -- extras ---------------------------------------------------------------------------
+    def trailing_heads(self, last: int, heads: frozenset[str]) -> int:
+        """Number of lowercase head words (from ``heads``) right after a chunk ("humanoid robot")."""
+        for size in (2, 1):
+            words = self.tokens[last:last + size]
+            if len(words) == size and all(w.text.islower() or w.text.isupper() for w in words) \
+                    and " ".join(w.lower for w in words) in heads:
+                return size
+        return 0
+
+
+def find_mentions(text: str, lexicon: Lexicon) -> list[Mention]:
+    """Typed mentions of one sentence, non-overlapping, in text order."""
+    finder = _Finder(text, lexicon)
+    tokens = finder.tokens
+    mentions: list[Mention] = []
+    for first, last in finder.chunks():
+        # A year right before an event name belongs to it: "2025 Acme User Summit".
+        if first > 0 and _YEAR.fullmatch(tokens[first - 1].text):
+            words = [t.text for t in tokens[first:last]]
+            if finder.head_type(words) is T.EVENT:
+                first -= 1
+        typed = finder.type_chunk(first, last)
+        product_heads = finder.trailing_heads(last, lexicon.words("product_heads"))
+        tech_heads = finder.trailing_heads(last, lexicon.words("technology_heads") - {"model", "network", "pilot", "motor", "assistant", "suite"})
+        head_words = {t.lower for t in tokens[last:last + product_heads]}
+        specific = product_heads and not head_words & _GENERIC_PRODUCT_WORDS
+        if typed is None and specific and (first > 0 or last - first > 1 or not tokens[first].text.istitle()):
+            typed = (T.PRODUCT, 2, "named-product", None)
+        if typed is None and tech_heads:
+            typed = (T.TECHNOLOGY, 2, "named-technology", None)
+        if typed is None:
+            # Untyped candidate: the release-level context (brand lists, member lists) may type it.
+            typed = (None, 0, "candidate", None)
+        entity_type, strength, rule, entry = typed
+        start, end = tokens[first].start, tokens[last - 1].end
+        surface = text[start:end]
+        aliases: set[str] = set()
+        if entity_type is T.PRODUCT and product_heads:
+            aliases.add(text[start:tokens[last + product_heads - 1].end])
+        if entity_type is T.TECHNOLOGY and tech_heads:
+            full = text[start:tokens[last + tech_heads - 1].end]
+            head_word = tokens[last + tech_heads - 1].lower
+            if head_word == "technology" or finder.head_type([t.text for t in tokens[first:last]]) is T.TECHNOLOGY:
+                aliases.add(full)
+            else:
+                aliases.add(surface)
+                surface, end = full, tokens[last + tech_heads - 1].end
+        mention = Mention(start, end, surface, entity_type, strength, aliases, entry, rule=rule)
+        paren = _ACRONYM_PAREN.match(text, end)
+        if paren and not _TICKER.match(paren.group("inner")):
+            inner = paren.group("inner").strip()
+            if inner and (inner[0].isupper() or inner[0].isdigit()) and len(inner.split()) <= 5 and not _YEAR.fullmatch(inner):
+                mention.defined_alias = inner
+        mentions.append(mention)
+    mentions.extend(_technology_terms(text, lexicon, mentions))
+    mentions.extend(_possessed_technologies(finder, mentions))
+    mentions.sort(key=lambda m: m.start)
+    return mentions
+
+
+def _overlaps(start: int, end: int, mentions: list[Mention]) -> bool:
+    return any(m.start < end and start < m.end for m in mentions)
+
+
+def _technology_terms(text: str, lexicon: Lexicon, existing: list[Mention]) -> list[Mention]:
+    found: list[Mention] = []
+    lowered = text.lower()
+    for term in sorted(lexicon.words("technology_terms"), key=len, reverse=True):
+        for match in re.finditer(rf"(?<![\w-]){re.escape(term)}(?![\w-])", lowered):
+            start, end = match.span()
+            if _overlaps(start, end, existing) or _overlaps(start, end, found):
+                continue
+            surface = text[start:end]
+            mention = Mention(start, end, surface, T.TECHNOLOGY, 2, set(), None, rule="technology-term")
+            paren = _ACRONYM_PAREN.match(text, end)
+            if paren and paren.group("inner").strip()[:1].isupper():
+                mention.defined_alias = paren.group("inner").strip()
+            found.append(mention)
+    return found
+
+
+def _possessed_technologies(finder: _Finder, existing: list[Mention]) -> list[Mention]:
+    """``Acme's seventh-generation driving system`` / ``its dual-gun charging technology``."""
+    tokens, found = finder.tokens, []
+    for index, token in enumerate(tokens):
+        if token.lower not in {"'s", "’s", "its"} and not (token.lower == "s" and index and tokens[index - 1].text in {"'", "’"}):
+            continue
+        words: list[Token] = []
+        for nxt in tokens[index + 1:index + 8]:
+            if not re.fullmatch(r"[a-z][a-z0-9\-]*", nxt.text):
+                break
+            words.append(nxt)
+            if nxt.lower in _POSSESSED_TECH_HEADS:
+                break
+        while words and words[0].lower in _LEADING_ADJECTIVES | _DETERMINERS:
+            words = words[1:]
+        if len(words) < 2 or words[-1].lower not in _POSSESSED_TECH_HEADS:
+            continue
+        start, end = words[0].start, words[-1].end
+        if _overlaps(start, end, existing) or _overlaps(start, end, found):
+            continue
+        full = finder.text[start:end]
+        label = finder.text[start:words[-2].end] if words[-1].lower in {"technology", "technologies"} else full
+        found.append(Mention(start, words[-1].end if label == full else words[-2].end, label, T.TECHNOLOGY, 2,
+                             {full} - {label}, None, rule="possessed-technology"))
+    return found

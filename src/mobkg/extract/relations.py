@@ -1,0 +1,201 @@
+"""Read facts off sentences with the patterns of ``lexicons/patterns.yaml``.
+
+Each sentence becomes a *skeleton*: mentions are replaced by typed placeholders
+(``⟨3:Company⟩``), the alias a name defines in parentheses is dropped, and
+pronouns (its, it, the group, the company) are replaced by their antecedent.
+Patterns are regular expressions over skeletons, compiled from a small template
+language documented at the top of ``patterns.yaml``. A sentence cut short by a
+scrape is matched only up to its last complete clause.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..vocab import EntityType, Predicate
+from .lexicon import Lexicon
+
+__all__ = ["SkeletonMention", "Skeleton", "compile_patterns", "match_sentence", "split_items", "Hit", "CONTEXT"]
+
+_ADJ = r"(?:[\w\-’'&%.,]+ ){0,6}?"
+_GAP = r"[^⟨⟩.!?;]{0,80}?"
+_ANY = r"[^.!?;]*?"
+_ITEM = r"[a-z][a-z0-9\-]*(?: [a-z][a-z0-9\-]*){0,3}"
+_ITEMS = rf"(?P<items>{_ITEM}(?:(?:, | and |, and | as well as | & ){_ITEM})*)"
+
+
+@dataclass
+class SkeletonMention:
+    """A mention as patterns see it: its placeholder index, type and the entity key it resolves to."""
+
+    type: EntityType
+    key: tuple[EntityType, str]
+
+
+@dataclass
+class Skeleton:
+    text: str
+    mentions: list[SkeletonMention]
+
+
+CONTEXT = -1
+"""Subject index meaning "the organisation the sentence is about" (its first company, else the discourse subject)."""
+
+
+@dataclass(frozen=True)
+class Hit:
+    rule: str
+    predicate: Predicate
+    subjects: tuple[int, ...]
+    objects: tuple[int, ...]
+    items: tuple[str, ...] = ()
+
+
+def _types(spec: str) -> tuple[str, bool]:
+    plural = "+" in spec
+    names = [n.strip().rstrip("+") for n in spec.split("|")]
+    for name in names:
+        EntityType(name)  # fail loudly on a misspelt type in patterns.yaml
+    return "|".join(names), plural
+
+
+def _mention_regex(group: str, spec: str) -> str:
+    names, plural = _types(spec)
+    one = rf"⟨\d+:(?:{names})⟩"
+    if not plural:
+        return rf"⟨(?P<{group}>\d+):(?:{names})⟩"
+    separator = r"(?:\s*,\s*(?:and\s+|as well as\s+)?|\s+(?:and|&|as well as|or)\s+)(?:the\s+)?"
+    return rf"(?P<{group}>{one}(?:{separator}{one})*)"
+
+
+def _compile(template: str, lexicon: Lexicon) -> re.Pattern:
+    titles = "|".join(sorted((re.escape(t) for t in lexicon.words("person_titles")), key=len, reverse=True))
+    verbs = lexicon.vocabulary.get("verbs", {})
+
+    def replace(match: re.Match) -> str:
+        inner = match.group(1)
+        if inner in ("S", "O") or ":" in inner and inner.split(":", 1)[0] in ("S", "O"):
+            group, spec = inner.split(":", 1)
+            return _mention_regex(group, spec)
+        if inner == "adj":
+            return _ADJ
+        if inner == "gap":
+            return _GAP
+        if inner == "any":
+            return _ANY
+        if inner == "items":
+            return _ITEMS
+        if inner == "title":
+            return rf"(?:{titles})\b"
+        if inner == "titletail":
+            return r"\s+(?:[\w\-’'&]+\s+){0,6}?"
+        if inner.startswith("verbs:"):
+            words = verbs[inner.split(":", 1)[1]]
+            return "(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b"
+        raise ValueError(f"unknown placeholder {{{inner}}} in patterns.yaml")
+
+    return re.compile(re.sub(r"\{([A-Za-z][^{}]*)\}", replace, template), re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class CompiledPattern:
+    id: str
+    predicate: Predicate
+    regex: re.Pattern
+    subject: str
+    object: str
+    after: bool
+    object_types: str
+
+
+def _compiled(lexicon: Lexicon) -> tuple[CompiledPattern, ...]:
+    compiled = []
+    for spec in lexicon.patterns:
+        template = spec["pattern"]
+        object_spec = re.search(r"\{O:([^}]+)\}", template)
+        subject_spec = re.search(r"\{S:([^}]+)\}", template)
+        subject_group, object_group = spec.get("subject", "S"), spec.get("object", "O")
+        after_types = ""
+        if spec.get("after"):
+            # The listed mentions come after the match; their types are those of the group not in the template.
+            missing = object_group if f"{{{object_group}:" not in template else subject_group
+            after_types = _after_types(Predicate(spec["predicate"]), missing == subject_group)
+        compiled.append(CompiledPattern(
+            spec["id"], Predicate(spec["predicate"]), _compile(template, lexicon),
+            subject_group, object_group, bool(spec.get("after")), after_types,
+        ))
+        assert subject_spec or object_spec, spec["id"]
+    return tuple(compiled)
+
+
+def _after_types(predicate: Predicate, subject_side: bool) -> str:
+    from ..vocab import signature
+
+    domain, range_ = signature(predicate)
+    return "|".join(sorted(t.value for t in (domain if subject_side else range_)))
+
+
+def compile_patterns(lexicon: Lexicon) -> tuple[CompiledPattern, ...]:
+    """The lexicon's patterns, compiled once and kept on the lexicon."""
+    cached = getattr(lexicon, "_compiled_patterns", None)
+    if cached is None:
+        cached = _compiled(lexicon)
+        lexicon._compiled_patterns = cached
+    return cached
+
+
+def _indexes(text: str) -> tuple[int, ...]:
+    """Mention indexes of a captured group: a bare index (one mention) or a list of placeholders."""
+    if text.isdigit():
+        return (int(text),)
+    return tuple(int(i) for i in re.findall(r"⟨(\d+):", text))
+
+
+def split_items(text: str) -> tuple[str, ...]:
+    """Split ``"automobiles, rail transit and electronics"`` into noun phrases.
+
+    >>> split_items("automobiles, rail transit, renewable energy and electronics")
+    ('automobiles', 'rail transit', 'renewable energy', 'electronics')
+    """
+    parts = re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s+as well as\s+|\s+&\s+", text)
+    cleaned = []
+    for part in parts:
+        part = re.sub(r"^(?:the|a|an|its|their|other|new|emerging|fields such as|such as)\s+", "", part.strip())
+        if part and len(part.split()) <= 4:
+            cleaned.append(part)
+    return tuple(cleaned)
+
+
+def match_sentence(skeleton: Skeleton, lexicon: Lexicon, *, truncated: bool = False) -> list[Hit]:
+    """Every pattern hit in one skeleton sentence."""
+    text = skeleton.text
+    if truncated:
+        cut = max(text.rfind(","), text.rfind(" and "), text.rfind(" with "))
+        text = text[:cut] if cut > 0 else ""
+    if not text:
+        return []
+    hits: list[Hit] = []
+    for pattern in compile_patterns(lexicon):
+        for found in pattern.regex.finditer(text):
+            groups = found.groupdict()
+            items = split_items(groups["items"]) if groups.get("items") else ()
+            if pattern.after:
+                rest = text[found.end():]
+                if truncated and not rest.strip():
+                    continue
+                listed = tuple(int(i) for i, kind in re.findall(r"⟨(\d+):([A-Za-z]+)⟩", rest)
+                               if kind in pattern.object_types.split("|"))
+                fixed = _indexes(groups.get(pattern.subject) or groups.get(pattern.object) or "")
+                subjects, objects = (listed, fixed) if groups.get(pattern.object) else (fixed, listed)
+            elif pattern.subject == "context":
+                subjects = (CONTEXT,)
+                objects = _indexes(groups.get(pattern.object) or "")
+            else:
+                subjects = _indexes(groups.get(pattern.subject) or "")
+                objects = _indexes(groups.get(pattern.object) or "")
+            if (subjects and (objects or items)):
+                hits.append(Hit(pattern.id, pattern.predicate, subjects, objects, items))
+    return hits
+
+

@@ -1,0 +1,155 @@
+"""Merge the mentions of one release into entities.
+
+Surfaces are first given one type each (the strongest evidence wins; ties go to
+the most frequent), then linked into entities: a name and the alias it defines
+in parentheses, names sharing a gazetteer entry, a short form and the legal name
+it abbreviates ("Acme" / "Acme Motors Co., Ltd."), a bare model code and the
+full model name ("X5" / "Bolt X5").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from ..vocab import EntityType
+from .lexicon import GazetteerEntry, Lexicon
+from .mentions import Mention
+from .model import Entity
+from .normalise import name_key
+
+__all__ = ["Registry"]
+
+T = EntityType
+_CODE = re.compile(r"[A-Z]{1,3}-?\d{1,4}[A-Za-z]?")
+
+
+class Registry:
+    """Accumulates mentions, then produces entities and a surface → entity-key map."""
+
+    def __init__(self, lexicon: Lexicon):
+        self.lexicon = lexicon
+        self.votes: dict[str, dict[EntityType, list[int]]] = defaultdict(lambda: defaultdict(list))
+        self.entries: dict[str, GazetteerEntry] = {}
+        self.defined: list[tuple[str, str]] = []
+        self.extra_aliases: dict[str, set[str]] = defaultdict(set)
+        self.order: dict[str, int] = {}
+
+    def observe(self, mention: Mention) -> None:
+        if mention.type is None:
+            return
+        surface = mention.text
+        self.order.setdefault(surface, len(self.order))
+        self.votes[surface][mention.type].append(mention.strength)
+        if mention.entry is not None and mention.entry.type is mention.type:
+            self.entries.setdefault(surface, mention.entry)
+        self.extra_aliases[surface] |= mention.aliases
+        if mention.defined_alias:
+            self.defined.append((surface, mention.defined_alias))
+
+    def surface_types(self) -> dict[str, EntityType]:
+        """The one type chosen for each surface form."""
+        chosen = {}
+        for surface, votes in self.votes.items():
+            chosen[surface] = max(votes, key=lambda t: (max(votes[t]), len(votes[t]), t is T.COMPANY))
+        return chosen
+
+    def resolve(self) -> tuple[list[Entity], dict[str, tuple[EntityType, str]]]:
+        types = self.surface_types()
+        parent = {s: s for s in types}
+
+        def find(s: str) -> str:
+            while parent[s] != s:
+                parent[s] = parent[parent[s]]
+                s = parent[s]
+            return s
+
+        def union(a: str, b: str) -> None:
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                # Keep the earlier-seen surface as the representative.
+                if self.order.get(ra, 0) <= self.order.get(rb, 0):
+                    parent[rb] = ra
+                else:
+                    parent[ra] = rb
+
+        # Defined aliases: X ("Y") / X (ABC). The alias takes the name's type.
+        for surface, alias in self.defined:
+            if alias not in types:
+                types[alias] = types[surface]
+                parent[alias] = alias
+                self.order.setdefault(alias, len(self.order))
+            if types[alias] is types[surface]:
+                union(surface, alias)
+        # One gazetteer entry, one entity.
+        by_entry: dict[tuple, str] = {}
+        for surface, entry in self.entries.items():
+            if types.get(surface) is not entry.type:
+                continue
+            key = (entry.label, entry.type)
+            if key in by_entry:
+                union(by_entry[key], surface)
+            else:
+                by_entry[key] = surface
+        # Same normalised name and type.
+        by_key: dict[tuple, str] = {}
+        for surface, entity_type in types.items():
+            key = (entity_type, name_key(surface))
+            if key in by_key:
+                union(by_key[key], surface)
+            else:
+                by_key[key] = surface
+        self._link_short_forms(types, union)
+        self._link_model_codes(types, union)
+
+        groups: dict[str, list[str]] = defaultdict(list)
+        for surface in types:
+            groups[find(surface)].append(surface)
+        entities, surface_keys = [], {}
+        for root, members in groups.items():
+            entity_type = types[root]
+            members = [m for m in members if types[m] is entity_type]
+            entry = next((self.entries[m] for m in members if m in self.entries), None)
+            label = self._label(members, entry, entity_type)
+            aliases = set(members) | {a for m in members for a in self.extra_aliases.get(m, ())}
+            if entry is not None:
+                aliases.add(entry.label)
+            entity = Entity(label, entity_type, aliases - {label}, entry.wikidata if entry else None)
+            entities.append(entity)
+            for member in members:
+                surface_keys[member] = entity.key
+        return entities, surface_keys
+
+    def _label(self, members: list[str], entry: GazetteerEntry | None, entity_type: EntityType) -> str:
+        if entry is not None:
+            return entry.label
+        suffixes = self.lexicon.words("legal_suffixes")
+        plain = [m for m in members if not any(w.lower().strip(",") in suffixes for w in m.split()[1:])
+                 and not (m.isupper() and len(m) <= 6 and len(members) > 1)]
+        ordered = sorted(plain or members, key=lambda m: self.order.get(m, 0))
+        return ordered[0]
+
+    def _link_short_forms(self, types, union) -> None:
+        """``Acme`` → ``Acme Motors Group`` when exactly one longer name of that type extends it with corporate words."""
+        tails = self.lexicon.words("legal_suffixes") | self.lexicon.words("company_heads") | self.lexicon.words("alliance_heads")
+        tails = tails - {"international", "energy", "mobility", "capital", "partners"}
+        for short, short_type in list(types.items()):
+            if short_type not in (T.COMPANY, T.ALLIANCE) or len(short.split()) > 2:
+                continue
+            longer = [
+                s for s, t in types.items()
+                if t is short_type and s != short and s.startswith(short + " ")
+                and all(w.lower().strip(",") in tails for w in s[len(short):].split())
+            ]
+            if len(longer) == 1:
+                union(longer[0], short)
+
+    def _link_model_codes(self, types, union) -> None:
+        """``L8`` → ``Bolt L8`` when one product name ends with that code."""
+        products = [s for s, t in types.items() if t is T.PRODUCT]
+        for code in products:
+            if not _CODE.fullmatch(code):
+                continue
+            full = [p for p in products if p != code and p.endswith(" " + code)]
+            if len(full) == 1:
+                union(full[0], code)

@@ -1,0 +1,141 @@
+"""Serve a store over HTTP with the Oxigraph server, so a team can query one graph.
+
+The ``oxigraph`` command comes from the PyPI package ``oxigraph`` (extra
+``mobkg[server]``). It opens the same on-disk format as the embedded store, so
+``mobkg serve --store DIR`` publishes a store built with ``mobkg build --store
+DIR``; while it runs, build into it with ``mobkg build --endpoint URL`` (the
+server holds the store's lock). It is started with ``--union-default-graph`` so
+that queries see the union of the release graphs, as the embedded store does::
+
+    >>> server_command("mobkg-store", port=7979)[1:]
+    ['serve', '--location', 'mobkg-store', '--bind', '127.0.0.1:7979', '--union-default-graph']
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from .errors import StoreError
+
+__all__ = ["OxigraphServer", "oxigraph_executable", "server_command", "DEFAULT_PORT"]
+
+DEFAULT_PORT = 7878
+
+
+def oxigraph_executable() -> str:
+    """Path of the ``oxigraph`` command: next to this Python first, then on ``PATH``.
+
+    :raises StoreError: if the command is not installed.
+    """
+    name = "oxigraph.exe" if os.name == "nt" else "oxigraph"
+    for folder in (sysconfig.get_path("scripts"), str(Path(sys.executable).parent)):
+        candidate = Path(folder) / name
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return str(candidate)
+    found = shutil.which("oxigraph")
+    if found is None:
+        raise StoreError("the oxigraph server is not installed; run: pip install 'mobkg[server]'")
+    return found
+
+
+def server_command(store: str | os.PathLike, *, port: int = DEFAULT_PORT, bind: str = "127.0.0.1",
+                   executable: str = "oxigraph") -> list[str]:
+    """The command line that serves ``store`` on ``bind:port``."""
+    return [executable, "serve", "--location", str(store), "--bind", f"{bind}:{port}", "--union-default-graph"]
+
+
+class OxigraphServer:
+    """An Oxigraph server process over a store folder; a context manager that stops it on exit.
+
+    >>> server = OxigraphServer("mobkg-store", port=7979)
+    >>> server.url
+    'http://127.0.0.1:7979'
+    """
+
+    def __init__(self, store: str | os.PathLike, *, port: int = DEFAULT_PORT, bind: str = "127.0.0.1"):
+        self.store = Path(store)
+        self.port = port
+        self.bind = bind
+        host = "127.0.0.1" if bind in {"0.0.0.0", ""} else ("[::1]" if bind == "::" else bind)
+        self.url = f"http://{host}:{port}"
+        self.process: subprocess.Popen | None = None
+        self._log = None
+
+    def start(self, *, attempts: int = 100, interval: float = 0.1) -> OxigraphServer:
+        """Start the server and return once it answers queries.
+
+        Polls the query endpoint at most ``attempts`` times, ``interval`` seconds apart.
+
+        :raises StoreError: if the store is not a folder, the command is missing,
+            the server exits (port in use, store locked) or never answers.
+        """
+        if self.store.exists() and not self.store.is_dir():
+            raise StoreError(f"{self.store}: exists and is not a store folder; choose another --store")
+        command = server_command(self.store, port=self.port, bind=self.bind, executable=oxigraph_executable())
+        # A file, not a pipe: nobody reads a long-running server's pipe, and a full one would block it.
+        self._log = tempfile.TemporaryFile()
+        self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT)
+        for _ in range(attempts):
+            if self.process.poll() is not None:
+                self._log.seek(0)
+                message = self._log.read().decode("utf-8", "replace").strip().splitlines()
+                self.stop()
+                reason = message[-1][:300] if message else "no message"
+                raise StoreError(f"{self.url}: the oxigraph server exited at start ({reason}); "
+                                 "is the port in use or the store open in another process?")
+            if self.answers():
+                return self
+            time.sleep(interval)
+        self.stop()
+        raise StoreError(f"{self.url}: the oxigraph server did not answer after {attempts * interval:g} s")
+
+    def answers(self) -> bool:
+        """Whether the query endpoint answers an ASK right now."""
+        request = urllib.request.Request(
+            f"{self.url}/query", data=b"ASK {}", method="POST",
+            headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=2) as response:
+                return response.status == 200
+        except (urllib.error.URLError, OSError):
+            return False
+
+    def wait(self) -> int:
+        """Block until the server exits (Ctrl-C stops it) and return its exit status."""
+        if self.process is None:
+            return 0
+        try:
+            return self.process.wait()
+        except KeyboardInterrupt:
+            self.stop()
+            return 0
+
+    def stop(self, *, grace: float = 10.0) -> None:
+        """Stop the server (SIGTERM, then SIGKILL after ``grace`` seconds) and wait for it."""
+        process, self.process = self.process, None
+        if process is not None and process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=grace)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    def __enter__(self) -> OxigraphServer:
+        return self.start() if self.process is None else self
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()

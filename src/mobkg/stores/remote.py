@@ -1,0 +1,267 @@
+"""The remote store: any SPARQL 1.1 server, over HTTP.
+
+Reads use the SPARQL 1.1 Protocol (``POST`` of an ``application/sparql-query``
+body to the query endpoint; SELECT/ASK answers as SPARQL JSON results,
+CONSTRUCT answers as N-Triples). Writes use the SPARQL 1.1 Graph Store HTTP
+Protocol: one ``PUT`` per release graph, with an N-Triples body, which
+*replaces* that graph, so rebuilding or correcting a release is idempotent.
+
+Endpoint URLs: ``RemoteStore`` accepts the server's base URL
+(``http://127.0.0.1:7878``) or its query URL (``http://127.0.0.1:7878/query``).
+Paths default to Oxigraph's layout (``/query``, ``/store?graph=IRI``); pass
+``query_path`` / ``store_path`` for other servers, e.g. ``store_path="data"``
+for a Fuseki dataset URL ``http://host:3030/ds``.
+
+Union default graph: saved queries match entities outside ``GRAPH`` patterns,
+so the default graph must be the union of the release graphs. Oxigraph does
+this per request when the query URL carries ``union-default-graph`` (sent
+unless ``union_default_graph=False``; ``mobkg serve`` also starts the server
+with ``--union-default-graph``); other servers need their own setting (e.g.
+Fuseki's ``tdb2:unionDefaultGraph true``).
+
+Atomicity, honestly: HTTP Graph Store Protocol has no multi-graph transaction.
+:meth:`RemoteStore.replace_graphs` first GETs the current content of every
+graph it is about to replace, then PUTs the new ones in order; if a PUT fails,
+it puts back the previous content of the graphs already replaced in this call
+(DELETE for graphs that did not exist) and raises :class:`StoreError` saying
+whether that rollback succeeded. Readers that query *during* a write can see a
+half-written batch, and a client killed mid-batch (or a rollback that itself
+fails, e.g. because the server died) leaves it half-written: every graph is
+then either its old or its new complete content, never a torn one, and the
+next ``mobkg build`` rewrites what differs from the release files.
+
+Errors: a server that is down, a wrong URL, an HTTP error, a timeout or a
+response that is not what the protocol promises all raise :class:`StoreError`
+as one line naming the endpoint; a query the server rejects as malformed
+(HTTP 400 from the query endpoint) raises :class:`QueryError`, as the embedded
+store does for a syntax error.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Sequence
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+
+from ..errors import QueryError, StoreError
+from .base import RELEASE_HASHES_QUERY, QueryKind, QueryResult, hashes_from_rows
+from .embedded import to_rdflib
+
+__all__ = ["RemoteStore", "DEFAULT_TIMEOUT"]
+
+DEFAULT_TIMEOUT = 30.0
+"""Seconds to wait for the server to answer one request."""
+
+_NTRIPLES = "application/n-triples"
+_SPARQL_JSON = "application/sparql-results+json"
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_ALL_QUADS = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+_GRAPH_NAMES = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+_PROLOGUE = re.compile(r"^(?:\s+|#[^\n]*\n|PREFIX\s+[\w-]*:\s*<[^>]*>|BASE\s*<[^>]*>)*", re.IGNORECASE)
+_CONSTRUCT = re.compile(r"(?:CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+
+
+class RemoteStore:
+    """A SPARQL 1.1 server holding one named graph per release.
+
+    :raises StoreError: if ``endpoint`` is not an http(s) URL.
+    """
+
+    def __init__(
+        self,
+        endpoint: str,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        query_path: str = "query",
+        store_path: str = "store",
+        union_default_graph: bool = True,
+    ):
+        parts = urllib.parse.urlsplit(endpoint.strip())
+        if parts.scheme not in {"http", "https"} or not parts.netloc:
+            raise StoreError(f"{endpoint}: not an http(s) URL; give the server's URL, e.g. http://127.0.0.1:7878")
+        path = parts.path.rstrip("/")
+        if path.endswith("/" + query_path.strip("/")):
+            path = path[: -len(query_path.strip("/")) - 1]
+        self.base = urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+        self.location = self.base
+        self.timeout = timeout
+        self.query_url = f"{self.base}/{query_path.strip('/')}"
+        if union_default_graph:
+            self.query_url += "?union-default-graph"
+        self.store_url = f"{self.base}/{store_path.strip('/')}"
+
+    # -- HTTP -------------------------------------------------------------------------------
+
+    def _request(self, method: str, url: str, *, body: bytes | None = None, content_type: str | None = None,
+                 accept: str | None = None, missing_ok: bool = False) -> bytes | None:
+        """One HTTP exchange; ``None`` for a 404 when ``missing_ok``.
+
+        :raises StoreError: for every transport or HTTP failure (QueryError for a rejected query).
+        """
+        headers = {}
+        if content_type:
+            headers["Content-Type"] = content_type
+        if accept:
+            headers["Accept"] = accept
+        request = urllib.request.Request(url, data=body, headers=headers, method=method)
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                return response.read()
+        except urllib.error.HTTPError as error:
+            if missing_ok and error.code == 404:
+                return None
+            detail = _first_line(error.read())
+            if error.code == 400 and url == self.query_url:
+                raise QueryError(f"{self.base}: query rejected: {detail}") from None
+            path = urllib.parse.urlsplit(url).path or "/"
+            raise StoreError(
+                f"{self.base}: HTTP {error.code} {error.reason} for {method} {path}"
+                + (f": {detail}" if detail else "")
+                + ("; check the endpoint URL and paths" if error.code in {404, 405} else "")
+            ) from None
+        except urllib.error.URLError as error:
+            raise StoreError(f"{self.base}: {_describe(error.reason, self.timeout)}") from None
+        except (TimeoutError, socket.timeout):
+            raise StoreError(f"{self.base}: no answer within {self.timeout:g} s; is the server overloaded?") from None
+        except (ConnectionError, OSError) as error:
+            raise StoreError(f"{self.base}: {_describe(error, self.timeout)}") from None
+
+    def _graph_url(self, name: str) -> str:
+        return f"{self.store_url}?graph={urllib.parse.quote(name, safe='')}"
+
+    def _solutions(self, sparql: str) -> tuple[list[str], list[tuple], bool | None]:
+        """Variables and rows (pyoxigraph terms) of a SELECT, or the answer of an ASK."""
+        data = self._request("POST", self.query_url, body=sparql.encode("utf-8"),
+                             content_type="application/sparql-query", accept=_SPARQL_JSON)
+        try:
+            answer = json.loads(data)
+            if "boolean" in answer:
+                return [], [], bool(answer["boolean"])
+            variables = list(answer["head"]["vars"])
+            rows = [
+                tuple(_json_term(binding[v]) if v in binding else None for v in variables)
+                for binding in answer["results"]["bindings"]
+            ]
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            raise StoreError(f"{self.base}: malformed SPARQL JSON results ({error})") from None
+        return variables, rows, None
+
+    def _select(self, sparql: str) -> QueryResult:
+        variables, rows, boolean = self._solutions(sparql)
+        if boolean is not None:
+            return QueryResult(QueryKind.ASK, boolean=boolean)
+        return QueryResult(QueryKind.SELECT, variables=variables,
+                           rows=[tuple(to_rdflib(term) for term in row) for row in rows])
+
+    def _ntriples(self, data: bytes, what: str) -> list[ox.Triple]:
+        try:
+            return list(ox.parse(data, ox.RdfFormat.N_TRIPLES))
+        except (SyntaxError, ValueError) as error:
+            raise StoreError(f"{self.base}: malformed N-Triples in {what} ({_first_line(str(error).encode())})") from None
+
+    # -- GraphStore -------------------------------------------------------------------------
+
+    def replace_graphs(self, graphs: Sequence[Graph]) -> None:
+        """PUT each graph; on a failure, put back the graphs already replaced (see module docs).
+
+        :raises StoreError: if a graph cannot be written (after the rollback).
+        """
+        previous = {str(g.identifier): self._request("GET", self._graph_url(str(g.identifier)), accept=_NTRIPLES,
+                                                     missing_ok=True) for g in graphs}
+        done: list[str] = []
+        for graph in graphs:
+            name = str(graph.identifier)
+            try:
+                self._put(name, graph.serialize(format="nt", encoding="utf-8") if len(graph) else None)
+            except StoreError as error:
+                undone = self._roll_back(done, previous)
+                raise StoreError(f"{error}; {undone}") from None
+            done.append(name)
+
+    def _put(self, name: str, ntriples: bytes | None) -> None:
+        if ntriples is None:
+            self._request("DELETE", self._graph_url(name), missing_ok=True)
+        else:
+            self._request("PUT", self._graph_url(name), body=ntriples, content_type=_NTRIPLES)
+
+    def _roll_back(self, done: list[str], previous: dict[str, bytes | None]) -> str:
+        if not done:
+            return "nothing was changed"
+        try:
+            for name in reversed(done):
+                self._put(name, previous[name] or None)
+        except StoreError as error:
+            return f"rolling back the {len(done)} graph(s) already written also failed ({error}); rerun the build"
+        return f"rolled back the {len(done)} graph(s) already written; nothing was changed"
+
+    def release_hashes(self) -> dict[str, tuple[str, bool]]:
+        return hashes_from_rows(self._select(RELEASE_HASHES_QUERY).rows)
+
+    def graph_names(self) -> list[str]:
+        return sorted(str(row[0]) for row in self._select(_GRAPH_NAMES).rows)
+
+    def graph(self, name: str) -> Graph:
+        graph = Graph(identifier=URIRef(name))
+        data = self._request("GET", self._graph_url(name), accept=_NTRIPLES, missing_ok=True)
+        for triple in self._ntriples(data or b"", f"graph <{name}>"):
+            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+        return graph
+
+    def query(self, sparql: str) -> QueryResult:
+        if not _CONSTRUCT.match(_PROLOGUE.sub("", sparql, count=1)):
+            return self._select(sparql)
+        data = self._request("POST", self.query_url, body=sparql.encode("utf-8"),
+                             content_type="application/sparql-query", accept=_NTRIPLES)
+        graph = Graph()
+        for triple in self._ntriples(data, "the CONSTRUCT answer"):
+            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+        return QueryResult(QueryKind.CONSTRUCT, graph=graph)
+
+    def dump_nquads(self) -> bytes:
+        # The same text as EmbeddedStore.dump_nquads (pyoxigraph's quad syntax, sorted lines),
+        # so dumps of the two stores compare byte for byte.
+        _, rows, _ = self._solutions(_ALL_QUADS)
+        return "".join(sorted(f"{ox.Quad(s, p, o, g)} .\n" for s, p, o, g in rows)).encode("utf-8")
+
+    def close(self) -> None:
+        """Nothing to release: every request opens and closes its own connection."""
+
+
+def _json_term(value: dict) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """A term of SPARQL 1.1 Query Results JSON as a pyoxigraph term."""
+    kind = value["type"]
+    if kind == "uri":
+        return ox.NamedNode(value["value"])
+    if kind == "bnode":
+        return ox.BlankNode(value["value"])
+    if kind in {"literal", "typed-literal"}:
+        if "xml:lang" in value:
+            return ox.Literal(value["value"], language=value["xml:lang"])
+        datatype = value.get("datatype", _XSD_STRING)
+        return ox.Literal(value["value"], datatype=ox.NamedNode(datatype))
+    raise ValueError(f"unsupported term type {kind!r}")
+
+
+def _describe(reason, timeout: float) -> str:
+    if isinstance(reason, ConnectionRefusedError):
+        return "connection refused; is the server running?"
+    if isinstance(reason, (TimeoutError, socket.timeout)):
+        return f"no answer within {timeout:g} s; is the server overloaded?"
+    if isinstance(reason, socket.gaierror):
+        return "unknown host; check the endpoint URL"
+    if isinstance(reason, ConnectionResetError):
+        return "connection reset by the server"
+    text = getattr(reason, "strerror", None) or str(reason)
+    return f"cannot reach the server ({text})"
+
+
+def _first_line(data: bytes) -> str:
+    text = data.decode("utf-8", errors="replace").strip()
+    return text.splitlines()[0][:200] if text else ""

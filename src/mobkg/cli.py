@@ -78,11 +78,13 @@ def cli():
 @store_options
 @click.option("--skip-bad", is_flag=True, help="Write the good releases and report unreadable files instead of failing.")
 @click.option("--force", is_flag=True, help="Rebuild releases even when their source is unchanged.")
-def build(paths, store_path, endpoint, skip_bad, force):
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Worker processes that read, extract and validate releases in parallel.")
+def build(paths, store_path, endpoint, skip_bad, force, jobs):
     """Read release files or folders (text, HTML, Markdown, RSS/Atom) into the store."""
     progress = _progress_bar()
     with opened(store_path, endpoint) as store, reported(), progress as bar:
-        summary = ingest(paths, store, skip_bad=skip_bad, force=force, progress=bar.update if bar else None)
+        summary = ingest(paths, store, skip_bad=skip_bad, force=force, progress=bar.update if bar else None, jobs=jobs)
     for error in summary.skipped:
         click.echo(f"skipped {error}", err=True)
     click.echo(
@@ -177,6 +179,23 @@ def eval_command(gold_dir, releases_dir, as_json, verbose):
     with reported():
         report = evaluate(gold_dir, releases_dir)
     click.echo(json.dumps(report.as_dict(verbose), indent=2) if as_json else format_report(report, verbose))
+
+
+@cli.command()
+@click.option("--store", "store_path", default="mobkg-store", show_default=True, type=click.Path(),
+              help="Folder of the on-disk store to serve (created if missing).")
+@click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True, help="TCP port to listen on.")
+@click.option("--bind", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
+def serve(store_path, port, bind):
+    """Serve the store as a SPARQL endpoint (Oxigraph server) until Ctrl-C; needs mobkg[server]."""
+    from .server import OxigraphServer
+
+    with reported(), OxigraphServer(store_path, port=port, bind=bind) as server:
+        click.echo(f"serving {os.path.abspath(store_path)} at {server.url} (SPARQL: {server.url}/query, "
+                   f"graphs: {server.url}/store); use --endpoint {server.url}; Ctrl-C stops")
+        status = server.wait()
+    if status:
+        raise click.ClickException(f"the oxigraph server exited with status {status}")
 
 
 def main() -> None:

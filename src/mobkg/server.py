@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 import sysconfig
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -80,6 +83,7 @@ class OxigraphServer:
         """
         if self.store.exists() and not self.store.is_dir():
             raise StoreError(f"{self.store}: exists and is not a store folder; choose another --store")
+        _check_port_free(self.bind, self.port)
         command = server_command(self.store, port=self.port, bind=self.bind, executable=oxigraph_executable())
         # A file, not a pipe: nobody reads a long-running server's pipe, and a full one would block it.
         self._log = tempfile.TemporaryFile()
@@ -92,7 +96,7 @@ class OxigraphServer:
                 reason = message[-1][:300] if message else "no message"
                 raise StoreError(f"{self.url}: the oxigraph server exited at start ({reason}); "
                                  "is the port in use or the store open in another process?")
-            if self.answers():
+            if self.answers() and self.process.poll() is None:
                 return self
             time.sleep(interval)
         self.stop()
@@ -111,14 +115,19 @@ class OxigraphServer:
             return False
 
     def wait(self) -> int:
-        """Block until the server exits (Ctrl-C stops it) and return its exit status."""
+        """Block until the server exits and return its exit status; Ctrl-C or SIGTERM stop it (status 0)."""
         if self.process is None:
             return 0
+        in_main_thread = threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGTERM, _interrupt) if in_main_thread else None
         try:
             return self.process.wait()
         except KeyboardInterrupt:
             self.stop()
             return 0
+        finally:
+            if in_main_thread:
+                signal.signal(signal.SIGTERM, previous)
 
     def stop(self, *, grace: float = 10.0) -> None:
         """Stop the server (SIGTERM, then SIGKILL after ``grace`` seconds) and wait for it."""
@@ -139,3 +148,21 @@ class OxigraphServer:
 
     def __exit__(self, *exc_info) -> None:
         self.stop()
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def _check_port_free(bind: str, port: int) -> None:
+    """Fail early, with a clear message, when another program already listens on the port.
+
+    :raises StoreError: if ``bind:port`` cannot be bound.
+    """
+    family = socket.AF_INET6 if ":" in bind else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((bind, port))
+        except OSError as error:
+            raise StoreError(f"{bind}:{port}: cannot listen there ({error.strerror or error}); "
+                             "is another server running? choose another --port") from None

@@ -64,7 +64,15 @@ class Mention:
 
 def tokenize(text: str, lexicon: Lexicon) -> list[Token]:
     """Tokens with offsets; a period is kept on known abbreviations (Co., Ltd., e.V., U.S.)."""
-    tokens = [Token(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    tokens = []
+    for m in _TOKEN.finditer(text):
+        word = m.group(0)
+        if len(word) > 2 and word[-2] in "'’" and word[-1] in "sS":
+            # Possessive: "Acme's" is the name Acme plus 's.
+            tokens.append(Token(word[:-2], m.start(), m.end() - 2))
+            tokens.append(Token(word[-2:], m.end() - 2, m.end()))
+        else:
+            tokens.append(Token(word, m.start(), m.end()))
     merged: list[Token] = []
     suffixes = lexicon.words("legal_suffixes")
     for token in tokens:

@@ -25,7 +25,11 @@ _CORPORATE_VERBS = re.compile(
     r"completed|completes|opened|opens|acquired|acquires|partnered|agreed|confirmed|confirms|expects|aims|employs|operates|"
     r"develops|developed|builds|produces|manufactures|supplies|invests|invested)\b"
 )
-_PRONOUN = re.compile(r"\b(?P<p>[Ii]ts|[Tt]heir|[Ii]t|[Tt]he (?:[Gg]roup|[Cc]ompany|[Ff]irm|[Cc]armaker|[Aa]utomaker|[Bb]rand))\b(?P<poss>'s)?")
+_PRONOUN = re.compile(
+    r"\b(?P<p>[Ii]ts|[Tt]heir|[Ii]t|Group|[Tt]he (?:[Gg]roup|[Cc]ompany|[Ff]irm|[Cc]armaker|[Aa]utomaker|[Bb]rand|"
+    r"[Aa]ssociation|[Aa]lliance|[Cc]onsortium|[Ii]nitiative|[Cc]oalition|[Nn]etwork|[Oo]rgani[sz]ation))\b(?P<poss>['’]s)?"
+)
+_ALLIANCE_NOUNS = {"association", "alliance", "consortium", "initiative", "coalition", "network", "organisation", "organization"}
 
 
 @dataclass
@@ -186,6 +190,7 @@ def _read_facts(parsed, surface_keys, by_key, lexicon) -> list[Fact]:
     previous_subject = primary
     last_company = primary
     about_subject = None
+    recent: dict = {}
     for item in parsed:
         sentence, mentions = item.sentence, [m for m in item.mentions if m.type is not None and m.text in surface_keys]
         if sentence.heading:
@@ -195,20 +200,30 @@ def _read_facts(parsed, surface_keys, by_key, lexicon) -> list[Fact]:
                 previous_subject = about_subject
             if sentence.block != -1:
                 continue
-        skeleton, first_org = _skeleton(sentence.text, mentions, surface_keys, previous_subject, last_company, primary, about_subject)
-        context = next((m.key for m in skeleton.mentions if m.type is T.COMPANY), previous_subject)
+        skeleton, first_org = _skeleton(sentence.text, mentions, surface_keys, previous_subject, last_company,
+                                        primary, about_subject, recent)
+
+        def context(types, skeleton=skeleton):
+            """The entity a sentence leaves implicit: its first mention of the types, else the latest one."""
+            inside = next((m.key for m in skeleton.mentions if m.type in types), None)
+            if inside is not None:
+                return inside
+            if T.COMPANY in types and previous_subject is not None:
+                return previous_subject
+            return next((recent[t] for t in types if t in recent), None)
+
         for hit in match_sentence(skeleton, lexicon, truncated=sentence.truncated):
             facts.extend(_facts_from_hit(hit, skeleton, sentence.text, by_key, context))
         if first_org is not None:
             previous_subject = first_org
-        for mention in mentions:
-            key = surface_keys[mention.text]
-            if key[0] is T.COMPANY:
-                last_company = key
+        for mention in skeleton.mentions:
+            recent[mention.type] = mention.key
+            if mention.type is T.COMPANY:
+                last_company = mention.key
     return facts
 
 
-def _skeleton(text, mentions, surface_keys, previous_subject, last_company, primary, about_subject):
+def _skeleton(text, mentions, surface_keys, previous_subject, last_company, primary, about_subject, recent):
     """Replace mentions by placeholders and pronouns by their antecedent."""
     pieces, skeleton_mentions, cursor = [], [], 0
     first_org = None
@@ -240,9 +255,13 @@ def _skeleton(text, mentions, surface_keys, previous_subject, last_company, prim
                 cursor += defined.end()
             continue
         word = thing.group("p").lower()
+        if word == "group":
+            word = "the group"
         if word.startswith("the "):
             noun = word[4:]
-            if noun == "group":
+            if noun in _ALLIANCE_NOUNS:
+                antecedent = recent.get(T.ALLIANCE) or (about_subject if about_subject and about_subject[0] is T.ALLIANCE else None)
+            elif noun == "group":
                 antecedent = about_subject or primary or last_company
             elif noun == "brand":
                 antecedent = None
@@ -262,15 +281,18 @@ def _skeleton(text, mentions, surface_keys, previous_subject, last_company, prim
         cursor = end
     pieces.append(text[cursor:])
     skeleton = "".join(pieces).replace("’s", "'s")
+    # Articles before a name carry nothing for the patterns: "the ⟨1:Company⟩" reads as "⟨1:Company⟩".
+    skeleton = re.sub(r"\b(?:[Tt]he|[Aa]n?) (?=⟨)", "", skeleton)
     return Skeleton(skeleton, skeleton_mentions), first_org
 
 
 def _facts_from_hit(hit, skeleton: Skeleton, evidence: str, by_key, context) -> list[Fact]:
     facts = []
     domain, range_ = signature(hit.predicate)
-    subjects = [context if i == CONTEXT else skeleton.mentions[i].key for i in hit.subjects]
+    subjects = [context(domain) if i == CONTEXT else skeleton.mentions[i].key for i in hit.subjects]
     subjects = [s for s in subjects if s is not None]
-    objects = [skeleton.mentions[i].key for i in hit.objects]
+    objects = [context(range_ | {T.INITIATIVE}) if i == CONTEXT else skeleton.mentions[i].key for i in hit.objects]
+    objects = [o for o in objects if o is not None]
     if hit.items:
         for item in hit.items:
             key = (T.SECTOR, name_key(item))
@@ -345,7 +367,8 @@ def _finish(entities: list[Entity], facts: list[Fact]) -> Extraction:
     for fact in facts:
         signature_ = (fact.subject, fact.predicate, fact.object)
         if fact.predicate is Predicate.PARTNER_OF:
-            signature_ = (min(fact.subject, fact.object), fact.predicate, max(fact.subject, fact.object))
+            ends = sorted((fact.subject, fact.object), key=lambda k: (k[0].value, k[1]))
+            signature_ = (ends[0], fact.predicate, ends[1])
         if signature_ in seen or fact.subject not in by_key or fact.object not in by_key:
             continue
         seen.add(signature_)

@@ -119,7 +119,10 @@ def _compiled(lexicon: Lexicon) -> tuple[CompiledPattern, ...]:
         after_types = ""
         if spec.get("after"):
             # The listed mentions come after the match; their types are those of the group not in the template.
-            missing = object_group if f"{{{object_group}:" not in template else subject_group
+            if "context" in (subject_group, object_group):
+                missing = subject_group if object_group == "context" else object_group
+            else:
+                missing = object_group if f"{{{object_group}:" not in template else subject_group
             after_types = _after_types(Predicate(spec["predicate"]), missing == subject_group)
         compiled.append(CompiledPattern(
             spec["id"], Predicate(spec["predicate"]), _compile(template, lexicon),
@@ -186,11 +189,18 @@ def match_sentence(skeleton: Skeleton, lexicon: Lexicon, *, truncated: bool = Fa
                     continue
                 listed = tuple(int(i) for i, kind in re.findall(r"⟨(\d+):([A-Za-z]+)⟩", rest)
                                if kind in pattern.object_types.split("|"))
-                fixed = _indexes(groups.get(pattern.subject) or groups.get(pattern.object) or "")
-                subjects, objects = (listed, fixed) if groups.get(pattern.object) else (fixed, listed)
+                if "context" in (pattern.subject, pattern.object):
+                    fixed = (CONTEXT,)
+                    subjects, objects = (listed, fixed) if pattern.object == "context" else (fixed, listed)
+                else:
+                    fixed = _indexes(groups.get(pattern.subject) or groups.get(pattern.object) or "")
+                    subjects, objects = (listed, fixed) if groups.get(pattern.object) else (fixed, listed)
             elif pattern.subject == "context":
                 subjects = (CONTEXT,)
                 objects = _indexes(groups.get(pattern.object) or "")
+            elif pattern.object == "context":
+                subjects = _indexes(groups.get(pattern.subject) or "")
+                objects = (CONTEXT,)
             else:
                 subjects = _indexes(groups.get(pattern.subject) or "")
                 objects = _indexes(groups.get(pattern.object) or "")

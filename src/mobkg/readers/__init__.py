@@ -7,26 +7,38 @@ A small registry maps a detected format to its reader::
     .md / .markdown   -> readers.markdown  (link lists kept apart from prose)
     .xml / .rss / .atom (RSS 2.0, Atom 1.0) -> readers.feed (one release per item)
 
-Bytes are decoded here, once, for all formats (BOMs, UTF-8, then charset
-detection), and every unreadable input becomes a :class:`~mobkg.errors.ReleaseError`
-naming the file and the reason.
+Bytes are read and decoded here, once, for all formats (see
+:mod:`mobkg.readers.decoding`), and every unreadable input becomes a
+:class:`~mobkg.errors.ReleaseError` naming the file and the reason. Work is bounded
+by design, not by timeouts::
+
+    any file            > MAX_BYTES (50 MiB)          refused from its size, before a byte is read
+    text, HTML, Markdown > MAX_RELEASE_BYTES (5 MiB)  refused (one release; HTML extraction ~1 s/MiB)
+    HTML nested deeper than 255 elements              refused (the parser would drop the rest)
+    XML with a DTD or entity declarations             refused (no bombs, nothing fetched)
+    special files (FIFOs, devices)                    refused (never opened for a blocking read)
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from ..errors import ReleaseError
 from ..release import Release, SourceFormat
 from . import feed, html, markdown, text
+from .decoding import decode
 
-__all__ = ["read_release_file", "find_release_files", "decode", "MAX_BYTES", "RELEASE_SUFFIXES"]
+__all__ = ["read_release_file", "find_release_files", "decode", "MAX_BYTES", "MAX_RELEASE_BYTES", "RELEASE_SUFFIXES"]
 
 MAX_BYTES = 50 * 1024 * 1024
-"""Largest file mobkg reads; press releases are kilobytes, anything near this is not one."""
+"""Largest file mobkg reads (a feed may hold many releases); larger files are refused unread."""
+MAX_RELEASE_BYTES = 5 * 1024 * 1024
+"""Largest single-release file (text, HTML, Markdown): press releases are kilobytes, pages a few hundred."""
+_SINGLE_RELEASE = frozenset({SourceFormat.TEXT, SourceFormat.HTML, SourceFormat.MARKDOWN})
 
 Reader = Callable[[str, str, str], list[Release]]
 _READERS: dict[SourceFormat, Reader] = {
@@ -72,43 +84,6 @@ def find_release_files(paths: Iterable[str | os.PathLike]) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
-def decode(data: bytes, source: str) -> str:
-    """Decode release bytes: BOM, then UTF-8, then detected charset.
-
-    :raises ReleaseError: for empty, binary or undecodable input.
-    """
-    if not data.strip():
-        raise ReleaseError(source, "file is empty; nothing to read")
-    for bom, codec in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
-        if data.startswith(bom):
-            return _checked(data.decode(codec, errors="strict"), source)
-    try:
-        return _checked(data.decode("utf-8"), source)
-    except UnicodeDecodeError:
-        pass
-    if b"\x00" in data[:4096]:
-        raise ReleaseError(source, "binary file, not a text release")
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data[:1_000_000]).best()
-    if best is None or best.encoding is None:
-        raise ReleaseError(source, "cannot detect the text encoding; save the file as UTF-8")
-    try:
-        return _checked(data.decode(best.encoding), source)
-    except (UnicodeDecodeError, LookupError):
-        raise ReleaseError(source, "cannot decode the text; save the file as UTF-8") from None
-
-
-def _checked(decoded: str, source: str) -> str:
-    sample = decoded[:8192]
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f")
-    if "\x00" in sample or controls > max(8, len(sample) // 50):
-        raise ReleaseError(source, "binary file, not a text release")
-    if not decoded.strip():
-        raise ReleaseError(source, "file is empty; nothing to read")
-    return decoded
-
-
 def sniff_format(path: Path, head: str) -> SourceFormat:
     """Decide a file's format from its content, falling back to its suffix."""
     start = head.lstrip()[:2000].lower()
@@ -124,32 +99,62 @@ def sniff_format(path: Path, head: str) -> SourceFormat:
 def read_release_file(path: str | os.PathLike) -> list[Release]:
     """Read one file into its releases (a feed gives one per item).
 
-    :raises ReleaseError: if the file is missing, unreadable, too large, empty,
-        binary, undecodable, malformed, or holds no release.
+    :raises ReleaseError: if the file is missing, unreadable, not a regular file, too
+        large, empty, binary, undecodable, malformed, or holds no release.
     """
     path = Path(path)
     source = str(path)
+    data = _read_bytes(path, source)
+    content = decode(data, source)
+    fmt = sniff_format(path, content)
+    if fmt in _SINGLE_RELEASE and len(data) > MAX_RELEASE_BYTES:
+        raise ReleaseError(source, f"{_mib(len(data))} of {fmt.value} is not a press release; single releases larger "
+                                   f"than {_mib(MAX_RELEASE_BYTES)} are refused")
+    digest = hashlib.sha256(data).hexdigest()
     try:
-        if path.is_dir():
-            raise ReleaseError(source, "is a folder; pass the folder itself to build, not as a file")
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise ReleaseError(source, f"file is {size // (1024 * 1024)} MiB; releases larger than {MAX_BYTES // (1024 * 1024)} MiB are refused")
-        data = path.read_bytes()
+        releases = _READERS[fmt](content, source, digest)
+    except ReleaseError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - third-party parsers fail on hostile input in many ways
+        reason = (str(exc).strip().splitlines() or [""])[0][:200]
+        raise ReleaseError(source, f"cannot read as {fmt.value} ({type(exc).__name__}{': ' + reason if reason else ''})") from None
+    if not releases:
+        raise ReleaseError(source, "no release found in the file")
+    return releases
+
+
+def _read_bytes(path: Path, source: str) -> bytes:
+    """The file's bytes: regular files only, size checked before reading, read bounded."""
+    try:
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then refuses it.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
         raise ReleaseError(source, "no such file; check the path") from None
     except PermissionError:
         raise ReleaseError(source, "permission denied; make the file readable") from None
     except IsADirectoryError:
-        raise ReleaseError(source, "is a folder, not a release file") from None
+        raise ReleaseError(source, "is a folder, not a release file; pass folders to build on their own") from None
     except OSError as exc:
-        raise ReleaseError(source, f"cannot read file ({exc.strerror or exc})") from None
-    content = decode(data, source)
-    digest = hashlib.sha256(data).hexdigest()
-    releases = _READERS[sniff_format(path, content)](content, source, digest)
-    if not releases:
-        raise ReleaseError(source, "no release found in the file")
-    return releases
+        raise ReleaseError(source, f"cannot open file ({exc.strerror or exc})") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if stat.S_ISDIR(info.st_mode):
+            raise ReleaseError(source, "is a folder, not a release file; pass folders to build on their own")
+        if not stat.S_ISREG(info.st_mode):
+            raise ReleaseError(source, "is not a regular file (a device, FIFO or socket); nothing to read")
+        if info.st_size > MAX_BYTES:
+            raise ReleaseError(source, f"file is {_mib(info.st_size)}; files larger than {_mib(MAX_BYTES)} are refused")
+        try:
+            data = handle.read(MAX_BYTES + 1)
+        except OSError as exc:
+            raise ReleaseError(source, f"cannot read file ({exc.strerror or exc})") from None
+    if len(data) > MAX_BYTES:  # the file grew after it was measured
+        raise ReleaseError(source, f"file is larger than {_mib(MAX_BYTES)}; files that large are refused")
+    return data
+
+
+def _mib(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f} MiB" if size >= 1024 * 1024 else f"{size} bytes"
 
 
 def iter_releases(paths: Iterable[str | os.PathLike]) -> Iterator[Release]:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import RDF, RDFS, XSD, Dataset, Literal, URIRef
-from rdflib.compare import isomorphic, to_isomorphic, graph_diff
+from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import SKOS
 
 from mobkg import Entity, EntityType, Extraction, Fact, Predicate, build_release_graph, entity_iri, ingest, release_iri

@@ -1,8 +1,8 @@
 """Documentation stays complete: help texts, README coverage, docstrings and ``__all__``."""
 
 from __future__ import annotations
-
 import __future__
+
 import importlib
 import pkgutil
 import re

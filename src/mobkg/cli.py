@@ -198,5 +198,50 @@ def serve(store_path, port, bind):
         raise click.ClickException(f"the oxigraph server exited with status {status}")
 
 
+@cli.command()
+@store_options
+@click.option("--top", type=click.IntRange(min=0), default=10, show_default=True,
+              help="How many of the most central entities to list.")
+def stats(store_path, endpoint, top):
+    """Summarise the store: releases, entities per type, facts per predicate, most central entities."""
+    from .analysis import format_stats, graph_stats
+
+    with opened(store_path, endpoint, read_only=True) as store, reported():
+        summary = graph_stats(store, top=top)
+    click.echo(format_stats(summary))
+
+
+@cli.command()
+@click.argument("source")
+@click.argument("target")
+@store_options
+def path(source, target, store_path, endpoint):
+    """Show the shortest chain of facts linking SOURCE and TARGET (names or aliases, either direction)."""
+    from .analysis import format_path, shortest_path
+
+    with opened(store_path, endpoint, read_only=True) as store, reported():
+        hops = shortest_path(store, source, target)
+    if hops is None:
+        raise click.ClickException(f"no chain of facts links {source!r} and {target!r}")
+    click.echo(format_path(hops))
+
+
+@cli.command()
+@store_options
+@click.option("--focus", metavar="NAME", help="Show only the neighbourhood of the entity with this name or alias.")
+@click.option("--depth", type=click.IntRange(min=0), default=2, show_default=True,
+              help="With --focus: how many facts away from it to show.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default="graph.html",
+              show_default=True, help="HTML file to write.")
+def viz(store_path, endpoint, focus, depth, output):
+    """Write the graph as one self-contained interactive HTML page (no network needed to view it)."""
+    from .viz import render_html
+
+    with opened(store_path, endpoint, read_only=True) as store, reported():
+        page = render_html(store, focus=focus, depth=depth)
+    _write_atomically(Path(output), page.encode("utf-8"))
+    click.echo(f"wrote {output} ({len(page.encode('utf-8'))} bytes); open it in a browser")
+
+
 def main() -> None:
     cli(prog_name="mobkg")

@@ -22,13 +22,23 @@ __all__ = ["Mention", "Token", "tokenize", "find_mentions"]
 T = EntityType
 
 _TOKEN = re.compile(r"\w+(?:[.'’\-/]\w+)*|&|[^\w\s]")
-_CONNECTORS = {"&", "of", "de", "der", "von", "van", "da", "di", "du", "la", "le", "del", "y", "for"}
+_CONNECTORS = {"&", "of", "de", "der", "von", "van", "da", "di", "du", "la", "le", "del", "y", "for", "den", "ter", "bin", "al"}
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _CODE = re.compile(r"(?=.*\d)[A-Za-z0-9][A-Za-z0-9.\-]*|[A-Z]{1,2}")
 _SUFFIX_CODES = re.compile(r"[A-Z][A-Za-z0-9\-]*|(?:[A-Z]+-)?[a-z]{1,2}")
 _PERSON_TOKEN = re.compile(r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’\-]+(?:-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+)?|[A-Z]\.")
 _ACRONYM_PAREN = re.compile(r"\s*\(\s*[\"“]?(?P<inner>[^()\"”]{1,60}?)[\"”]?\s*\)")
 _TICKER = re.compile(r"^(?:NASDAQ|NYSE|HKEX|SSE|SZSE|TSE|LSE|KRX|ETR|XETRA|EPA|BIT|OTC|TSX|ASX|SIX|BSE|NSE)\b", re.IGNORECASE)
+_PLACE_COMPOUND = re.compile(r"([A-Z][\w.]*(?:-[A-Z][\w.]*)*)(-[a-z]{4,})")
+_FUNCTION_WORDS = {"the", "a", "an", "in", "on", "at", "by", "for", "from", "with", "to", "of", "and", "or", "but", "as",
+                   "this", "that", "these", "those", "its", "it", "their", "our", "we", "he", "she", "they", "his", "her"}
+_PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "du", "le", "la", "del", "bin", "al", "ter", "ten"}
+_TYPE_NOUNS = {
+    "programme": T.INITIATIVE, "program": T.INITIATIVE, "initiative": T.INITIATIVE, "pilot": T.INITIATIVE,
+    "project": T.INITIATIVE, "scheme": T.INITIATIVE, "campaign": T.INITIATIVE, "pledge": T.INITIATIVE,
+    "summit": T.EVENT, "conference": T.EVENT, "expo": T.EVENT, "exhibition": T.EVENT, "festival": T.EVENT,
+    "alliance": T.ALLIANCE, "consortium": T.ALLIANCE, "association": T.ALLIANCE, "coalition": T.ALLIANCE,
+}
 _GENERIC_PRODUCT_WORDS = {"model", "models", "family", "series", "line", "flagship", "concept", "ev", "bev", "phev", "version"}
 _DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "our"}
 _LEADING_ADJECTIVES = {"in-house", "own", "new", "proprietary", "latest", "all-new", "brand-new", "innovative"}
@@ -67,6 +77,13 @@ def tokenize(text: str, lexicon: Lexicon) -> list[Token]:
     tokens = []
     for m in _TOKEN.finditer(text):
         word = m.group(0)
+        compound = _PLACE_COMPOUND.fullmatch(word)
+        if compound:
+            # "Toronto-based", "European-assembled": the name and its participle are two tokens.
+            cut = m.start() + compound.end(1)
+            tokens.append(Token(compound.group(1), m.start(), cut))
+            tokens.append(Token(word[compound.end(1):], cut, m.end()))
+            continue
         if len(word) > 2 and word[-2] in "'’" and word[-1] in "sS":
             # Possessive: "Acme's" is the name Acme plus 's.
             tokens.append(Token(word[:-2], m.start(), m.end() - 2))
@@ -119,9 +136,17 @@ class _Finder:
         tokens, spans, i = self.tokens, [], 0
         while i < len(tokens):
             token = tokens[i]
-            if not _capitalised(token) or self._is_title(i) or (token.lower in self.stop and not token.text.isupper()):
+            if not _capitalised(token) or self._is_title(i):
                 i += 1
                 continue
+            if token.lower in self.stop and not token.text.isupper():
+                # "New York", "Global Battery Alliance": a soft stop word may open a longer name.
+                nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+                soft = token.lower not in _FUNCTION_WORDS and nxt is not None and _capitalised(nxt) \
+                    and nxt.lower not in self.stop and not self._is_title(i + 1)
+                if not soft:
+                    i += 1
+                    continue
             j = i + 1
             while j < len(tokens):
                 nxt = tokens[j]
@@ -134,6 +159,10 @@ class _Finder:
                 elif nxt.lower in _CONNECTORS and j + 1 < len(tokens) and _capitalised(tokens[j + 1]) \
                         and not self._is_title(j + 1) and tokens[j + 1].lower not in self.stop:
                     j += 2
+                elif nxt.lower == "of" and j + 2 < len(tokens) and tokens[j + 1].lower == "the" \
+                        and _capitalised(tokens[j + 2]) and tokens[j + 2].lower not in self.stop and not self._is_title(j + 2) \
+                        and self.head_type([tokens[j - 1].text]) in (T.ALLIANCE, T.COMPANY, T.INITIATIVE):
+                    j += 3  # "German Association of the Automotive Industry"
                 elif nxt.text == "," and j + 1 < len(tokens) and tokens[j + 1].lower in self.words("legal_suffixes") \
                         and tokens[j + 1].lower not in {"group", "company", "holding", "holdings"}:
                     j += 2
@@ -274,7 +303,8 @@ class _Finder:
             return T.PRODUCT, 3, "described-product", None
         if after == "technology":
             return T.TECHNOLOGY, 3, "described-technology", None
-        person_like = 2 <= len(words) <= 4 and all(_PERSON_TOKEN.fullmatch(w) for w in words)
+        person_like = 2 <= len(words) <= 5 and all(_PERSON_TOKEN.fullmatch(w) or w in _PARTICLES for w in words) \
+            and words[0] not in _PARTICLES and words[-1] not in _PARTICLES
         if person_like and (before in {"person", "speaker", "possessed"} or after in {"title", "speaker"} or self._title_before(first)):
             return T.PERSON, 3, "person-cue", None
         # A known company or brand with a legal suffix or regional tail: "Acme Motors Co., Ltd.", "Acme UK".
@@ -290,7 +320,7 @@ class _Finder:
 
     def _title_before(self, first: int) -> bool:
         """``CEO Jane Roe``, ``Chairman Li Wei``: a title word right before a name."""
-        return first > 0 and self.tokens[first - 1].lower in self.titles and self.tokens[first - 1].text[0].isupper()
+        return first > 0 and self.tokens[first - 1].lower in self.titles
 
     # -- extras ---------------------------------------------------------------------------
     def trailing_heads(self, last: int, heads: frozenset[str]) -> int:
@@ -323,6 +353,10 @@ def find_mentions(text: str, lexicon: Lexicon) -> list[Mention]:
             typed = (T.PRODUCT, 2, "named-product", None)
         if typed is None and tech_heads:
             typed = (T.TECHNOLOGY, 2, "named-technology", None)
+        if typed is None or typed[0] is None:
+            kind = _TYPE_NOUNS.get(tokens[last].lower if last < len(tokens) else "")
+            if kind is not None and not tokens[first].text.istitle() or kind is not None and last - first > 1:
+                typed = (kind, 2, "named-" + kind.value.lower(), None)
         if typed is None:
             # Untyped candidate: the release-level context (brand lists, member lists) may type it.
             typed = (None, 0, "candidate", None)

@@ -97,8 +97,27 @@ def _member_context_retype(text: str, mentions: list[Mention]) -> None:
             if mention.start >= trigger.end() and mention.type is None and mention.text[:1].isupper():
                 mention.type, mention.strength, mention.rule = T.COMPANY, 1, "listed-organisation"
     for mention in mentions:
-        if mention.type is None and _CORPORATE_VERBS.match(text[mention.end:]) and not _looks_like_person(mention.text):
+        generic = mention.text.lower() in _GENERIC_WORDS
+        if mention.type is None and not generic and _CORPORATE_VERBS.match(text[mention.end:]) and not _looks_like_person(mention.text):
             mention.type, mention.strength, mention.rule = T.COMPANY, 1, "corporate-subject"
+
+
+_GENERIC_WORDS = {"suv", "suvs", "ev", "evs", "mpv", "phev", "bev", "evtol", "ai", "esg", "ceo", "cfo", "cto", "r&d", "ota",
+                  "adas", "it", "us", "eu", "uk"}
+
+
+def _code_products(parsed: list["_Sentence"], known: dict[str, EntityType]) -> None:
+    """Bare model codes of a family already named: after "Bolt X5", "X3 and X7" are products too."""
+    prefixes = {re.match(r"[A-Za-z]+", name.split()[-1]).group(0) for name, kind in known.items()
+                if kind is T.PRODUCT and len(name.split()) > 1 and _MODEL_CODE.fullmatch(name.split()[-1])}
+    for item in parsed:
+        for mention in item.mentions:
+            code = _MODEL_CODE.fullmatch(mention.text)
+            if mention.type is None and code and code.group(1) in prefixes:
+                mention.type, mention.strength, mention.rule = T.PRODUCT, 2, "model-family"
+
+
+_MODEL_CODE = re.compile(r"([A-Za-z]{1,3})-?\d{1,4}[A-Za-z]?")
 
 
 def _looks_like_person(surface: str) -> bool:
@@ -161,6 +180,7 @@ def extract_release(release: Release) -> Extraction:
         for mention in item.mentions:
             registry.observe(mention)
     known = registry.surface_types()
+    _code_products(parsed, known)
     for item in parsed:
         if _title_case(item.sentence):
             item.mentions = _known_mentions(item.sentence.text, known)

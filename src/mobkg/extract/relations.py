@@ -22,7 +22,7 @@ _ADJ = r"(?:[\w\-’'&%.,]+ ){0,6}?"
 _GAP = r"[^⟨⟩.!?;]{0,80}?"
 _ANY = r"[^.!?;]*?"
 _ITEM = r"[a-z][a-z0-9\-]*(?: [a-z][a-z0-9\-]*){0,3}"
-_ITEMS = rf"(?P<items>{_ITEM}(?:(?:, | and |, and | as well as | & ){_ITEM})*)"
+_ITEMS = rf"(?-i:(?P<items>{_ITEM}(?:(?:, | and |, and | as well as | & ){_ITEM})*))"
 
 
 @dataclass
@@ -164,10 +164,17 @@ def split_items(text: str) -> tuple[str, ...]:
     parts = re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s+as well as\s+|\s+&\s+", text)
     cleaned = []
     for part in parts:
-        part = re.sub(r"^(?:the|a|an|its|their|other|new|emerging|fields such as|such as)\s+", "", part.strip())
-        if part and len(part.split()) <= 4:
-            cleaned.append(part)
+        part = re.sub(r"^(?:(?:the|a|an|its|their|other|new|emerging|several|many|various|fields|areas|such as|including)\s+)+", "", part.strip())
+        part = re.sub(r"\s+(?:and|or|as|in|to|for|with|from|by|at|of|that|which|since|while)$", "", part)
+        words = part.split()
+        if not words or len(words) > 4 or len(part) < 4 or words[-1] in _NOT_SECTOR_HEADS:
+            continue
+        cleaned.append(part)
     return tuple(cleaned)
+
+
+_NOT_SECTOR_HEADS = {"advanced", "automotive", "commercial", "development", "new", "global", "several", "key", "core",
+                     "based", "other", "more", "such", "its", "their", "a", "an", "the", "energy-based"}
 
 
 def match_sentence(skeleton: Skeleton, lexicon: Lexicon, *, truncated: bool = False) -> list[Hit]:

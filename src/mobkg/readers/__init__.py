@@ -68,20 +68,26 @@ def find_release_files(paths: Iterable[str | os.PathLike]) -> list[Path]:
     found: list[Path] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            inside = sorted(
-                p for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in _SUFFIXES and not p.name.startswith(".")
-                and p.name.lower() != "readme.md"
-            )
-            if not inside:
-                raise ReleaseError(str(path), "folder holds no release files (.txt, .html, .md, .xml, .rss, .atom)")
-            found.extend(inside)
-        elif path.exists():
-            found.append(path)
-        else:
-            raise ReleaseError(str(path), "no such file or folder; check the path")
+        try:
+            found.extend(_expand(path))
+        except OSError as exc:  # e.g. a folder on the way that may not be searched
+            raise ReleaseError(str(path), f"cannot list ({exc.strerror or exc})") from None
     return list(dict.fromkeys(found))
+
+
+def _expand(path: Path) -> list[Path]:
+    if path.is_dir():
+        inside = sorted(
+            p for p in path.rglob("*")
+            if p.is_file() and p.suffix.lower() in _SUFFIXES and not p.name.startswith(".")
+            and p.name.lower() != "readme.md"
+        )
+        if not inside:
+            raise ReleaseError(str(path), "folder holds no release files (.txt, .html, .md, .xml, .rss, .atom)")
+        return inside
+    if path.exists():
+        return [path]
+    raise ReleaseError(str(path), "no such file or folder; check the path")
 
 
 def sniff_format(path: Path, head: str) -> SourceFormat:

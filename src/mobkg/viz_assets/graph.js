@@ -91,6 +91,12 @@
     insert(c.kids[i], n, depth + 1);
   }
 
+  var seed = 1;
+  function random() {  // a seeded generator, so the same data always gets the same picture
+    seed = (seed * 16807) % 2147483647;
+    return (seed - 1) / 2147483646;
+  }
+
   function repel(c, n, strength) {
     if (!c || c.mass === 0 || c.body === n) return;
     var dx = n.x - c.cx, dy = n.y - c.cy, d2 = dx * dx + dy * dy;
@@ -98,7 +104,7 @@
       for (var i = 0; i < 4; i++) repel(c.kids[i], n, strength);
       return;
     }
-    if (d2 < 1) { dx = Math.random() - 0.5; dy = Math.random() - 0.5; d2 = 1; }
+    if (d2 < 1) { dx = random() - 0.5; dy = random() - 0.5; d2 = 1; }
     var f = strength * c.mass / d2;
     n.vx += dx * f; n.vy += dy * f;
   }
@@ -109,8 +115,6 @@
     if (n < 2) return;
     var ticks = n > 3000 ? 120 : n > 800 ? 200 : 320;
     var length = 70, spring = 0.04, strength = 900, gravity = 0.012;
-    var seed = 1;
-    Math.random = function () { seed = (seed * 16807) % 2147483647; return (seed - 1) / 2147483646; };
     for (var t = 0; t < ticks; t++) {
       var alpha = 1 - t / ticks;
       var root = buildTree();

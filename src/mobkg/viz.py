@@ -1,0 +1,166 @@
+"""Visualise the graph as one self-contained, interactive HTML page.
+
+The page needs no network when viewed: the stylesheet and script in
+``viz_assets/`` (written for mobkg; no third-party code) are inlined, and the
+graph travels as JSON in a ``<script type="application/json">`` element. Every
+``<``, ``>`` and ``&`` in that JSON is written as a ``\\u`` escape, so no label or
+evidence sentence can close the element early.
+
+Entities are coloured by type; each edge is one distinct fact and carries, for
+every release that states it, the release's headline, date and evidence sentences.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections import defaultdict
+from importlib.resources import files
+
+import networkx as nx
+from rdflib import RDF, Dataset
+
+from .analysis import resolve_name
+from .export import load_dataset, to_networkx
+from .stores import GraphStore
+from .vocab import MOB, SCHEMA, EntityType
+
+__all__ = ["TYPE_COLOURS", "viz_data", "render_html", "embed_json"]
+
+TYPE_COLOURS: dict[EntityType, str] = {
+    EntityType.COMPANY: "#4e79a7",
+    EntityType.BRAND: "#f28e2b",
+    EntityType.ALLIANCE: "#e15759",
+    EntityType.TECHNOLOGY: "#76b7b2",
+    EntityType.INITIATIVE: "#59a14f",
+    EntityType.PERSON: "#edc948",
+    EntityType.EVENT: "#b07aa1",
+    EntityType.SECTOR: "#ff9da7",
+    EntityType.PRODUCT: "#9c755f",
+    EntityType.PLACE: "#bab0ac",
+}
+"""Colour of each entity type (Tableau 10), in legend order."""
+
+
+def _neighbourhood(graph: nx.MultiDiGraph, focus: str, depth: int) -> nx.MultiDiGraph:
+    undirected = graph.to_undirected(as_view=True)
+    keep: set[str] = set()
+    for entity in resolve_name(graph, focus):
+        keep.update(nx.single_source_shortest_path_length(undirected, entity.iri, cutoff=depth))
+    return graph.subgraph(keep)
+
+
+def _provenance(dataset: Dataset) -> tuple[dict, dict, dict]:
+    """Release headlines and dates; evidence per (fact, release); releases per entity."""
+    releases: dict[str, dict] = {}
+    evidence: dict[tuple[str, str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    mentions: dict[str, set[str]] = defaultdict(set)
+    for context in dataset.graphs():
+        release = context.identifier
+        if (release, RDF.type, MOB.Release) not in context:
+            continue
+        published = context.value(release, SCHEMA.datePublished)
+        releases[str(release)] = {
+            "headline": str(context.value(release, SCHEMA.headline) or release),
+            "date": str(published) if published is not None else None,
+        }
+        for entity in context.subjects(SCHEMA.subjectOf, release):
+            mentions[str(entity)].add(str(release))
+        for statement in context.subjects(RDF.type, RDF.Statement):
+            s, p, o = (context.value(statement, term) for term in (RDF.subject, RDF.predicate, RDF.object))
+            if None in (s, p, o) or not str(p).startswith(str(MOB)):
+                continue
+            sentences = evidence[(str(s), str(p)[len(str(MOB)):], str(o))][str(release)]
+            sentences.update(str(e) for e in context.objects(statement, MOB.evidence))
+    return releases, evidence, mentions
+
+
+def viz_data(store: GraphStore, focus: str | None = None, depth: int = 2) -> dict:
+    """The graph as the page's JSON: ``nodes``, ``edges``, ``types`` and ``releases``.
+
+    With ``focus``, keep only entities at most ``depth`` facts away (in either
+    direction) from the entities whose label or alias is ``focus``.
+
+    :raises QueryError: if ``focus`` names no entity.
+    :raises ValueError: if ``depth`` is negative.
+    :raises StoreError: if the store cannot be read.
+    """
+    if depth < 0:
+        raise ValueError(f"depth must be 0 or more, not {depth}")
+    dataset = load_dataset(store)
+    graph = to_networkx(dataset)
+    if focus is not None:
+        graph = _neighbourhood(graph, focus, depth)
+    releases, evidence, mentions = _provenance(dataset)
+    nodes = [
+        {
+            "id": node,
+            "label": attrs["label"],
+            "type": attrs["type"],
+            "aliases": [a for a in attrs["aliases"].split("|") if a],
+            "releases": sorted(mentions[node], key=lambda r: (releases.get(r, {}).get("date") or "", r)),
+        }
+        for node, attrs in sorted(graph.nodes(data=True))
+    ]
+    edges = []
+    for s, o, predicate, attrs in sorted(graph.edges(keys=True, data=True)):
+        stated = evidence.get((s, predicate, o), {})
+        sources = [
+            {"release": r, "evidence": sorted(stated.get(r, ()))}
+            for r in sorted(attrs["releases"].split(), key=lambda r: (releases.get(r, {}).get("date") or "", r))
+        ]
+        edges.append({"source": s, "target": o, "predicate": predicate, "sources": sources})
+    counts = defaultdict(int)
+    for node in nodes:
+        counts[node["type"]] += 1
+    used = {r for node in nodes for r in node["releases"]} | {s["release"] for e in edges for s in e["sources"]}
+    return {
+        "nodes": nodes,
+        "edges": edges,
+        "types": [{"name": t.value, "colour": c, "count": counts[t.value]} for t, c in TYPE_COLOURS.items()],
+        "releases": {r: releases[r] for r in sorted(used) if r in releases},
+        "focus": focus,
+        "depth": depth if focus is not None else None,
+    }
+
+
+def embed_json(value: object) -> str:
+    """JSON text that is safe inside an HTML ``<script>`` element.
+
+    >>> embed_json({"label": "</script><b>&"})
+    '{"label":"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026"}'
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, escape)
+    return text
+
+
+_MARKER = re.compile(r"__MOBKG_(CSS|JS|TITLE|DATA)__")
+
+
+def _asset(name: str) -> str:
+    return files(__package__).joinpath("viz_assets", name).read_text(encoding="utf-8")
+
+
+def render_html(store: GraphStore, focus: str | None = None, depth: int = 2) -> str:
+    """One self-contained HTML page showing the graph (or the neighbourhood of ``focus``).
+
+    :raises QueryError: if ``focus`` names no entity.
+    :raises ValueError: if ``depth`` is negative.
+    :raises StoreError: if the store cannot be read.
+    """
+    data = viz_data(store, focus, depth)
+    title = f"mobkg: {len(data['nodes'])} entities, {len(data['edges'])} facts"
+    if focus is not None:
+        title = f"mobkg: {focus} and {depth} hop{'s' if depth != 1 else ''} around it"
+    values = {
+        "CSS": _asset("graph.css"),
+        "JS": _asset("graph.js"),
+        "TITLE": html.escape(title),
+        "DATA": embed_json(data),
+    }
+    # One pass, so text inside a value (a label, say) is never taken for a marker.
+    return _MARKER.sub(lambda match: values[match.group(1)], _asset("graph.html"))

@@ -29,7 +29,7 @@ def screenshot(page_path: Path, png_path: Path, select: str | None, width: int, 
             page.goto(page_path.resolve().as_uri())
             page.wait_for_selector("body[data-ready=true]")
             if select:
-                page.locator(".node", has=page.locator("text", has_text=select)).first.click()
+                page.locator(".node", has=page.locator("text", has_text=select)).locator("circle").first.click()
                 page.wait_for_selector("#details:not([hidden])")
             png_path.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(png_path))

@@ -6,6 +6,8 @@ import contextlib
 import csv
 import io
 import json
+import os
+import shutil
 from pathlib import Path
 
 import networkx as nx
@@ -87,14 +89,27 @@ def hand_made_graph():
     return build_release_graph(release, extraction)
 
 
-@pytest.fixture
-def built(tmp_path):
-    """A store holding the examples plus one hand-made release graph (so facts and entities exist)."""
-    path = tmp_path / "store"
-    with opened(path) as store:
-        ingest(["examples", OTHER], store)
-        store.replace_graphs([hand_made_graph()])
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory):
+    path = tmp_path_factory.mktemp("built") / "store"
+    here = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        with opened(path) as store:
+            ingest(["examples", OTHER], store)
+            store.replace_graphs([hand_made_graph()])
+    finally:
+        os.chdir(here)
     return path
+
+
+@pytest.fixture
+def built(built_once, tmp_path):
+    """A store holding the examples plus one hand-made release graph (so facts and entities exist).
+
+    Built once per module and copied (closed RocksDB folders copy safely), since tests may change it.
+    """
+    return Path(shutil.copytree(built_once, tmp_path / "store"))
 
 
 # --- build --------------------------------------------------------------------

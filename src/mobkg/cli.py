@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -30,11 +31,21 @@ class MobkgClickError(click.ClickException):
     """A library error shown as one line, with the error's own exit code."""
 
     def __init__(self, error: MobkgError):
-        super().__init__(str(error))
+        # A shapes report is meant to span lines; any other message is one line, even when a
+        # file name or a parser's reason holds newlines or bytes that are not UTF-8.
+        super().__init__(str(error) if isinstance(error, ShapeViolation) else _one_line(str(error)))
         self.exit_code = error.exit_code
 
     def show(self, file=None) -> None:
         click.echo(f"Error: {self.format_message()}", err=True)
+
+
+_LINE_BREAKING = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
+
+
+def _one_line(message: str) -> str:
+    message = message.encode("utf-8", "backslashreplace").decode("utf-8")
+    return _LINE_BREAKING.sub(lambda found: ascii(found.group(0))[1:-1], message)
 
 
 @contextlib.contextmanager

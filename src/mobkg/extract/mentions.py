@@ -29,9 +29,14 @@ _SUFFIX_CODES = re.compile(r"[A-Z][A-Za-z0-9\-]*|(?:[A-Z]+-)?[a-z]{1,2}")
 _PERSON_TOKEN = re.compile(r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’\-]+(?:-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+)?|[A-Z]\.")
 _ACRONYM_PAREN = re.compile(r"\s*\(\s*[\"“]?(?P<inner>[^()\"”]{1,60}?)[\"”]?\s*\)")
 _TICKER = re.compile(r"^(?:NASDAQ|NYSE|HKEX|SSE|SZSE|TSE|LSE|KRX|ETR|XETRA|EPA|BIT|OTC|TSX|ASX|SIX|BSE|NSE)\b", re.IGNORECASE)
-_PLACE_COMPOUND = re.compile(r"([A-Z][\w.]*(?:-[A-Z][\w.]*)*)(-[a-z]{4,})")
+_PLACE_COMPOUND = re.compile(r"([A-Z][\w.]{2,}(?:-[A-Z][\w.]*)*)(-[a-z]{4,})")
+_CALENDAR = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+             "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+             "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 _FUNCTION_WORDS = {"the", "a", "an", "in", "on", "at", "by", "for", "from", "with", "to", "of", "and", "or", "but", "as",
-                   "this", "that", "these", "those", "its", "it", "their", "our", "we", "he", "she", "they", "his", "her"}
+                   "this", "that", "these", "those", "its", "it", "their", "our", "we", "he", "she", "they", "his", "her",
+                   "each", "every", "all", "both", "some", "many", "most", "other", "such", "another", "any", "no",
+                   "several", "few", "after", "before", "since", "while", "when", "where", "if", "once", "until", "during"}
 _PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "du", "le", "la", "del", "bin", "al", "ter", "ten"}
 _TYPE_NOUNS = {
     "programme": T.INITIATIVE, "program": T.INITIATIVE, "initiative": T.INITIATIVE, "pilot": T.INITIATIVE,
@@ -125,19 +130,27 @@ class _Finder:
 
     # -- chunking -------------------------------------------------------------------------
     def _is_title(self, index: int) -> bool:
-        token = self.tokens[index]
-        if token.lower not in self.titles:
-            return False
-        # "Chief Executive Officer" / "President and CEO" are titles; "Chairman Li" is a title too.
-        return True
+        """True when a (possibly multi-word) job title starts at ``index``: "Chief Technology Officer"."""
+        return self.title_length(index) > 0
+
+    def title_length(self, index: int) -> int:
+        for size in (4, 3, 2, 1):
+            words = self.tokens[index:index + size]
+            if len(words) == size and " ".join(t.lower for t in words) in self.titles:
+                return size
+        return 0
 
     def chunks(self) -> list[tuple[int, int]]:
         """Maximal runs of name tokens as (first, last+1) token indexes."""
         tokens, spans, i = self.tokens, [], 0
         while i < len(tokens):
             token = tokens[i]
-            if not _capitalised(token) or self._is_title(i):
+            if not _capitalised(token):
                 i += 1
+                continue
+            title = self.title_length(i)
+            if title:
+                i += title
                 continue
             if token.lower in self.stop and not token.text.isupper():
                 # "New York", "Global Battery Alliance": a soft stop word may open a longer name.
@@ -152,7 +165,7 @@ class _Finder:
                 nxt = tokens[j]
                 if nxt.text.isupper() and nxt.lower in self.generic_products:
                     break  # "TIGGO 8 SUV": the class word is not part of the name
-                if _capitalised(nxt) and not self._is_title(j) and not (nxt.lower in self.stop and not nxt.text.isupper()):
+                if _capitalised(nxt) and not self._is_title(j) and nxt.lower not in _FUNCTION_WORDS | _CALENDAR:
                     j += 1
                 elif nxt.text[0].isdigit() and self._is_code(j):
                     j += 1
@@ -256,8 +269,12 @@ class _Finder:
                         return "organisation"
                     if word in self.words("product_heads") and word not in {"model", "models", "family", "series", "line", "flagship", "concept"}:
                         return "product"
-                    if word in {"architecture", "platform", "technology", "system", "powertrain", "battery", "software"}:
+                    if word in self.words("technology_nouns"):
                         return "technology"
+                    if word in self.words("initiative_heads"):
+                        return "initiative"
+                    if word in self.words("event_heads") and word not in {"day", "drive", "launch", "week"}:
+                        return "event"
                     if word in self.words("alliance_heads"):
                         return "alliance"
                     if word in {",", "."}:
@@ -285,9 +302,15 @@ class _Finder:
                 return entry.type, 2, "gazetteer", entry
         if any(_YEAR.fullmatch(w) for w in words) and len(words) >= 2 and self.head_type(words) in (None, T.EVENT):
             return T.EVENT, 2, "named-with-year", None
-        head = self.head_type(words)
+        head = self.head_type(words) if len(words) > 1 else None
         if head is T.PLACE:
             return head, 2, "facility", None
+        if after == "technology" and head in (None, T.TECHNOLOGY):
+            return T.TECHNOLOGY, 3, "described-technology", None
+        if after == "initiative" and head in (None, T.INITIATIVE):
+            return T.INITIATIVE, 3, "described-initiative", None
+        if after == "event" and head in (None, T.EVENT):
+            return T.EVENT, 3, "described-event", None
         if before == "organisation" or after == "organisation":
             if head in (None, T.COMPANY):
                 return T.COMPANY, 3, "described-organisation", None
@@ -301,8 +324,6 @@ class _Finder:
             return T.PRODUCT, 2, "model-code", None
         if after == "product":
             return T.PRODUCT, 3, "described-product", None
-        if after == "technology":
-            return T.TECHNOLOGY, 3, "described-technology", None
         person_like = 2 <= len(words) <= 5 and all(_PERSON_TOKEN.fullmatch(w) or w in _PARTICLES for w in words) \
             and words[0] not in _PARTICLES and words[-1] not in _PARTICLES
         if person_like and (before in {"person", "speaker", "possessed"} or after in {"title", "speaker"} or self._title_before(first)):
@@ -324,11 +345,15 @@ class _Finder:
 
     # -- extras ---------------------------------------------------------------------------
     def trailing_heads(self, last: int, heads: frozenset[str]) -> int:
-        """Number of lowercase head words (from ``heads``) right after a chunk ("humanoid robot")."""
-        for size in (2, 1):
+        """Number of lowercase words ending in a head word right after a chunk ("humanoid robot", "electric cargo bike")."""
+        for size in (3, 2, 1):
             words = self.tokens[last:last + size]
-            if len(words) == size and all(w.text.islower() or w.text.isupper() for w in words) \
-                    and " ".join(w.lower for w in words) in heads:
+            if len(words) != size or not all(w.text.islower() or w.text.isupper() for w in words):
+                continue
+            if not all(re.fullmatch(r"[\w\-]+", w.text) for w in words):
+                continue
+            if " ".join(w.lower for w in words) in heads or (words[-1].lower in heads and size > 1
+                                                               and words[-2].lower not in _FUNCTION_WORDS):
                 return size
         return 0
 
@@ -351,7 +376,7 @@ def find_mentions(text: str, lexicon: Lexicon) -> list[Mention]:
         specific = product_heads and not head_words & _GENERIC_PRODUCT_WORDS
         if typed is None and specific and (first > 0 or last - first > 1 or not tokens[first].text.istitle()):
             typed = (T.PRODUCT, 2, "named-product", None)
-        if typed is None and tech_heads:
+        if typed is None and tech_heads and (last - first > 1 or len(tokens[first].text) > 2):
             typed = (T.TECHNOLOGY, 2, "named-technology", None)
         if typed is None or typed[0] is None:
             kind = _TYPE_NOUNS.get(tokens[last].lower if last < len(tokens) else "")

@@ -55,7 +55,7 @@ def _brand_context_retype(text: str, mentions: list[Mention], lexicon: Lexicon) 
                 mention.type, mention.strength, mention.rule = T.BRAND, 3, "brand-list"
 
 
-def _adjacent_chain(mentions, position, direction, text, separator) -> list[Mention]:
+def _adjacent_chain(mentions, position, direction, text, separator, lead=r"\s*(?:the\s+)?") -> list[Mention]:
     ordered = sorted(mentions, key=lambda m: m.start)
     chain: list[Mention] = []
     if direction == "after":
@@ -66,7 +66,7 @@ def _adjacent_chain(mentions, position, direction, text, separator) -> list[Ment
             between = text[cursor:mention.start]
             if chain and not re.fullmatch(separator, between):
                 break
-            if not chain and not re.fullmatch(r"\s*(?:the\s+)?", between):
+            if not chain and not re.fullmatch(lead, between):
                 break
             chain.append(mention)
             cursor = mention.end
@@ -92,9 +92,10 @@ def _member_context_retype(text: str, mentions: list[Mention]) -> None:
         r"(?:founded|started|established|formed|created) (?:in \d{4} )?by|together with|in partnership with|"
         r"partnered with|teamed up with|collaborat\w+ with|such as|including|join(?:s|ed)?)\b",
         text, re.IGNORECASE)
+    separator = r"(?:\s*(?:,|and|&|as well as|, and)\s*(?:the\s+)?(?:[a-z][\w\-]*\s+){0,3}(?:such as\s+|including\s+)?)"
     for trigger in triggers:
-        for mention in mentions:
-            if mention.start >= trigger.end() and mention.type is None and mention.text[:1].isupper():
+        for mention in _adjacent_chain(mentions, trigger.end(), "after", text, separator, lead=r"\s*(?:the\s+)?(?:[a-z][\w\-]*\s+){0,3}"):
+            if mention.type is None and mention.text[:1].isupper():
                 mention.type, mention.strength, mention.rule = T.COMPANY, 1, "listed-organisation"
     for mention in mentions:
         generic = mention.text.lower() in _GENERIC_WORDS
@@ -261,7 +262,7 @@ def _skeleton(text, mentions, surface_keys, previous_subject, last_company, prim
         if isinstance(thing, Mention):
             key = surface_keys[thing.text]
             entity_type = key[0]
-            if entity_type in _ORGS or entity_type is T.PRODUCT:
+            if entity_type in _ORGS or entity_type in (T.PRODUCT, T.ALLIANCE):
                 last_org_in_sentence = key
                 if first_org is None and entity_type in _ORGS:
                     first_org = key
@@ -303,6 +304,8 @@ def _skeleton(text, mentions, surface_keys, previous_subject, last_company, prim
     skeleton = "".join(pieces).replace("’s", "'s")
     # Articles before a name carry nothing for the patterns: "the ⟨1:Company⟩" reads as "⟨1:Company⟩".
     skeleton = re.sub(r"\b(?:[Tt]he|[Aa]n?) (?=⟨)", "", skeleton)
+    # "Stellantis' plant": a bare apostrophe after a name ending in s is a possessive.
+    skeleton = re.sub(r"⟩['’](?=\s)", "⟩'s", skeleton)
     return Skeleton(skeleton, skeleton_mentions), first_org
 
 

@@ -18,11 +18,13 @@ from .lexicon import Lexicon
 
 __all__ = ["SkeletonMention", "Skeleton", "compile_patterns", "match_sentence", "split_items", "Hit", "CONTEXT"]
 
-_ADJ = r"(?:[\w\-’'&%.,]+ ){0,6}?"
+_ADJ = r"(?:⟨\d+:Place⟩[-‑–]\w+ )?(?:[\w\-’'&%.,]+ ){0,6}?"
 _GAP = r"[^⟨⟩.!?;]{0,80}?"
 _ANY = r"[^.!?;]*?"
-_ITEM = r"[a-z][a-z0-9\-]*(?: [a-z][a-z0-9\-]*){0,3}"
-_ITEMS = rf"(?-i:(?P<items>{_ITEM}(?:(?:, | and |, and | as well as | & ){_ITEM})*))"
+_ITEMS = (r"(?-i:(?P<items>[a-z][a-z0-9\- ,&]*?))"
+          r"(?= for | in | with | to | at | as | across | through | by | from | since | that | which |, which|"
+          r", and (?:is|has|was|it|its)|, while|[.;:(]|$|⟨)")
+_PHRASE = r"(?-i:(?P<items>[a-z][a-z0-9\-]*(?: [a-z][a-z0-9\-]*){0,3}))"
 
 
 @dataclass
@@ -65,7 +67,9 @@ def _mention_regex(group: str, spec: str) -> str:
     one = rf"⟨\d+:(?:{names})⟩"
     if not plural:
         return rf"⟨(?P<{group}>\d+):(?:{names})⟩"
-    separator = r"(?:\s*,\s*(?:and\s+|as well as\s+)?|\s+(?:and|&|as well as|or)\s+)(?:the\s+)?"
+    # Items may carry a short lowercase descriptor: "carmakers such as A, suppliers such as B and C".
+    separator = (r"(?:\s*,\s*(?:and\s+|as well as\s+)?|\s+(?:and|&|as well as|or)\s+)(?:the\s+)?"
+                 r"(?:(?-i:[a-z][\w\-]*) (?:(?-i:[a-z][\w\-]*) )?(?:such as |including |like )?)?")
     return rf"(?P<{group}>{one}(?:{separator}{one})*)"
 
 
@@ -86,6 +90,8 @@ def _compile(template: str, lexicon: Lexicon) -> re.Pattern:
             return _ANY
         if inner == "items":
             return _ITEMS
+        if inner == "phrase":
+            return _PHRASE
         if inner == "title":
             return rf"(?:{titles})\b"
         if inner == "titletail":

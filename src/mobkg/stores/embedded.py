@@ -16,7 +16,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from ..errors import QueryError, StoreError
 from .base import RELEASE_HASHES_QUERY, QueryKind, QueryResult, hashes_from_rows
 
-__all__ = ["EmbeddedStore", "to_rdflib", "update_text"]
+__all__ = ["EmbeddedStore", "to_rdflib", "to_oxigraph", "update_text"]
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -39,11 +39,38 @@ def to_rdflib(term) -> URIRef | Literal | BNode | None:
     raise TypeError(f"unsupported RDF term {term!r}")
 
 
+def to_oxigraph(term: URIRef | Literal | BNode) -> ox.NamedNode | ox.Literal | ox.BlankNode:
+    """Convert an rdflib term to pyoxigraph's, which checks it (an IRI must be a valid IRI).
+
+    :raises ValueError: for an invalid IRI, language tag or blank node id.
+    """
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise ValueError(f"unsupported RDF term {term!r}")
+
+
 def update_text(graphs: Sequence[Graph]) -> str:
-    """One SPARQL UPDATE that replaces each graph by its new content."""
-    parts = [f"DROP SILENT GRAPH <{g.identifier}>" for g in graphs]
+    """One SPARQL UPDATE that replaces each graph by its new content.
+
+    Terms are written by pyoxigraph, not by string formatting, so a name or URL
+    holding quotes, ``>`` or ``} ; DROP ALL`` stays inside its literal or IRI.
+
+    :raises ValueError: if a graph holds a term that is not valid RDF (e.g. an IRI with a space).
+    """
+    parts = [f"DROP SILENT GRAPH {to_oxigraph(g.identifier)}" for g in graphs]
     body = "\n".join(
-        f"GRAPH <{g.identifier}> {{\n{g.serialize(format='nt')}}}" for g in graphs if len(g)
+        f"GRAPH {to_oxigraph(g.identifier)} {{\n"
+        + "".join(f"{to_oxigraph(s)} {to_oxigraph(p)} {to_oxigraph(o)} .\n" for s, p, o in g)
+        + "}"
+        for g in graphs if len(g)
     )
     if body:
         parts.append(f"INSERT DATA {{\n{body}\n}}")
@@ -66,15 +93,18 @@ class EmbeddedStore:
             message = str(exc)
             if "lock" in message.lower():
                 raise StoreError(f"{path}: store is in use by another mobkg process; wait for it to finish") from None
-            raise StoreError(f"{path}: cannot open store ({message.splitlines()[0][:200]})") from None
+            raise StoreError(f"{path}: cannot open store ({_first_line(message)})") from None
+        except RuntimeError as exc:  # RocksDB reports damaged files as "Corruption: ..."
+            raise StoreError(f"{path}: not a readable mobkg store ({_first_line(str(exc))}); "
+                             f"rebuild it into an empty folder") from None
 
     def replace_graphs(self, graphs: Sequence[Graph]) -> None:
         if not graphs:
             return
         try:
             self._store.update(update_text(graphs))
-        except (OSError, SyntaxError, ValueError) as exc:
-            raise StoreError(f"{self.location}: write failed, nothing was changed ({exc})") from None
+        except (OSError, SyntaxError, ValueError, RuntimeError) as exc:
+            raise StoreError(f"{self.location}: write failed, nothing was changed ({_first_line(str(exc))})") from None
 
     def release_hashes(self) -> dict[str, tuple[str, bool]]:
         return hashes_from_rows(self.query(RELEASE_HASHES_QUERY).rows)
@@ -92,9 +122,11 @@ class EmbeddedStore:
         try:
             result = self._store.query(sparql, use_default_graph_as_union=True)
         except SyntaxError as exc:
-            raise QueryError(f"SPARQL syntax error: {str(exc).splitlines()[0]}") from None
-        except (OSError, ValueError) as exc:
-            raise QueryError(f"query failed: {exc}") from None
+            raise QueryError(f"SPARQL syntax error: {_first_line(str(exc))}") from None
+        except ValueError as exc:
+            raise QueryError(f"query failed: {_first_line(str(exc))}") from None
+        except (OSError, RuntimeError) as exc:
+            raise StoreError(f"{self.location}: query failed reading the store ({_first_line(str(exc))})") from None
         if isinstance(result, ox.QueryBoolean):
             return QueryResult(QueryKind.ASK, boolean=bool(result))
         if isinstance(result, ox.QuerySolutions):
@@ -113,3 +145,7 @@ class EmbeddedStore:
     def close(self) -> None:
         """Drop the handle; RocksDB releases its lock when the store object is freed."""
         self._store = None
+
+
+def _first_line(message: str) -> str:
+    return (message.strip().splitlines() or [""])[0][:200]

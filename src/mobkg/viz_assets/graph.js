@@ -114,7 +114,7 @@
     var n = nodes.length;
     if (n < 2) return;
     var ticks = n > 3000 ? 120 : n > 800 ? 200 : 320;
-    var length = 70, spring = 0.04, strength = 900, gravity = 0.012;
+    var length = 60, spring = 0.05, strength = 200, gravity = 0.04;
     for (var t = 0; t < ticks; t++) {
       var alpha = 1 - t / ticks;
       var root = buildTree();
@@ -148,8 +148,8 @@
   function draw() {
     var defs = make("defs", {}, svg);
     [["arrow", "#8c959f"], ["arrow-strong", "#1f2328"]].forEach(function (m) {
-      var marker = make("marker", { id: m[0], viewBox: "0 0 10 10", refX: "9", refY: "5",
-                                    markerWidth: "7", markerHeight: "7", orient: "auto-start-reverse" }, defs);
+      var marker = make("marker", { id: m[0], viewBox: "0 0 10 10", refX: "9", refY: "5", markerUnits: "userSpaceOnUse",
+                                    markerWidth: "9", markerHeight: "9", orient: "auto-start-reverse" }, defs);
       make("path", { d: "M0,0 L10,5 L0,10 z", fill: m[1] }, marker);
     });
     viewport = make("g", { id: "viewport" }, svg);

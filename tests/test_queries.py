@@ -1,0 +1,292 @@
+"""Every saved query in queries/ runs on the hand-written fixture graph and gives the expected rows.
+
+The fixture (tests/data/fixture-graph.trig) is described in its header comment;
+the rows below were worked out by hand from it. A new .rq file fails
+``test_saved_query`` until its expected rows are added to ``EXPECTED``.
+"""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from mobkg import run_query, saved_queries
+from mobkg.cli import cli
+from mobkg.validate import validate_graphs
+
+from conftest import fixture_graphs
+
+FX = "https://w3id.org/mobkg/release/fx0"
+HELIX = "Kestrova Group Unveils Helix Platform for Its Brisa and Vantor Marques"
+LUMEN = "Tarnwell and Kestrova Form Lumen Drive Joint Venture"
+QUARTZ = "Ostrel Cells to Supply Quartz Cells for Brisa One"
+OGCA = "Open Grid Charging Alliance Welcomes Ostrel Cells and Announces Grid Summit 2025"
+NIGHT = "Brisa One Launch Night Draws Crowds in Graz"
+MODELS = "The first model on Helix will be the Brisa One compact crossover, followed by the Vantor V8 delivery van."
+JOINS = "Ostrel Cells joins Kestrova Group and Tarnwell Energy as a member of the Open Grid Charging Alliance."
+
+# query name -> list of (parameters, expected rows in order); "" stands for an unbound cell.
+EXPECTED: dict[str, list[tuple[dict[str, str], list[tuple[str, ...]]]]] = {
+    "brands-of-company": [
+        ({"company": "kestrova"}, [("Kestrova Group", "Brisa", "1"), ("Kestrova Group", "Vantor", "1")]),
+        ({"company": "KESTROVA GROUP AG"}, [("Kestrova Group", "Brisa", "1"), ("Kestrova Group", "Vantor", "1")]),
+        ({"company": "Tarnwell Energy"}, []),
+    ],
+    "parent-chain": [
+        ({"company": "Kestrova Charging"}, [
+            ("Kestrova Charging", "Kestrova Mobility", "1"),
+            ("Kestrova Charging", "Kestrova Group", "2"),
+        ]),
+        ({"company": "lumen drive jv"}, [("Lumen Drive", "Kestrova Group", "1"), ("Lumen Drive", "Tarnwell Energy", "1")]),
+        ({"company": "Kestrova Group"}, []),
+    ],
+    "subsidiaries-of-company": [
+        ({"company": "Kestrova"}, [
+            ("Kestrova Charging", "Kestrova Mobility"),
+            ("Kestrova Mobility", "Kestrova Group"),
+            ("Lumen Drive", "Kestrova Group"),
+        ]),
+        ({"company": "Tarnwell"}, [("Lumen Drive", "Tarnwell Energy")]),
+    ],
+    "joint-ventures": [
+        ({}, [("Lumen Drive", "Kestrova Group"), ("Lumen Drive", "Tarnwell Energy")]),
+    ],
+    "alliance-members": [
+        ({"member": "Ostrel"}, [
+            ("Open Grid Charging Alliance", "Kestrova Group", "Company"),
+            ("Open Grid Charging Alliance", "Tarnwell Energy", "Company"),
+        ]),
+        ({"member": "Ada Linnqvist"}, []),  # she works for the alliance; she is not a member
+    ],
+    "technologies-of-company": [
+        ({"company": "Kestrova Group"}, [
+            ("Helix Platform", "true", "true", "Brisa One"),
+            ("Helix Platform", "true", "true", "Vantor V8"),
+        ]),
+        ({"company": "ostrel cells"}, [("Quartz LFP Cell", "true", "false", "Brisa One")]),
+    ],
+    "products-using-technology": [
+        ({"technology": "Helix"}, [("Helix Platform", "Brisa One", "Brisa"), ("Helix Platform", "Vantor V8", "Vantor")]),
+        ({"technology": "quartz lfp cell"}, [("Quartz LFP Cell", "Brisa One", "Brisa")]),
+    ],
+    "products-of-company": [
+        ({"company": "Kestrova Group"}, [
+            ("Brisa One", "Brisa", "Helix Platform"),
+            ("Brisa One", "Brisa", "Quartz LFP Cell"),
+            ("Vantor V8", "Vantor", "Helix Platform"),
+        ]),
+        ({"company": "Vantor"}, [("Vantor V8", "Vantor", "Helix Platform")]),
+    ],
+    "initiatives-and-events-by-organiser": [
+        ({}, [
+            ("Brisa", "Brisa One Launch Night", "Event", "organizedBy"),
+            ("Open Grid Charging Alliance", "Grid Summit 2025", "Event", "organizedBy"),
+            ("Tarnwell Energy", "Green Corridor Pilot", "Initiative", "launched"),
+        ]),
+    ],
+    "people-and-affiliations": [
+        ({}, [
+            ("Ada Linnqvist", "worksFor", "Open Grid Charging Alliance", "Alliance"),
+            ("Jonas Pereck", "worksFor", "Tarnwell Energy", "Company"),
+            ("Mira Halden", "worksFor", "Kestrova Group", "Company"),
+            ("Theo Varga", "", "", ""),
+        ]),
+    ],
+    "partners-of-company": [
+        ({"company": "Kestrova Group"}, [("Ostrel Cells", "Company", QUARTZ), ("Tarnwell Energy", "Company", LUMEN)]),
+        ({"company": "tarnwell"}, [("Kestrova Group", "Company", LUMEN)]),  # stated the other way round
+        ({"company": "Brisa"}, []),
+    ],
+    "companies-in-sector": [
+        ({"sector": "EV"}, [("electric vehicles", "Brisa", "Brand"), ("electric vehicles", "Kestrova Group", "Company")]),
+        ({"sector": "Charging Infrastructure"}, [
+            ("charging infrastructure", "Kestrova Charging", "Company"),
+            ("charging infrastructure", "Tarnwell Energy", "Company"),
+        ]),
+    ],
+    "company-headquarters": [
+        ({}, [("Kestrova Group", "Graz"), ("Tarnwell Energy", "Lyon")]),
+    ],
+    "entity-provenance": [
+        ({"entity": "Brisa One"}, [
+            ("Brisa", "produces", "Brisa One", "", NIGHT, "Brisa will build the Brisa One alongside the Vantor V8 from March."),
+            ("Brisa", "produces", "Brisa One", "2025-01-15", HELIX, MODELS),
+            ("Brisa One", "usesTechnology", "Helix Platform", "2025-01-15", HELIX, MODELS),
+            ("Brisa One", "usesTechnology", "Quartz LFP Cell", "2025-03-05", QUARTZ,
+             "From 2026 every Brisa One will carry Quartz LFP Cell packs."),
+        ]),
+        # the alias comes from fx01 only; the facts come from every release
+        ({"entity": "Kestrova Group AG"}, [
+            ("Kestrova Group", "activeIn", "electric vehicles", "2025-01-15", HELIX,
+             "Kestrova Group builds electric vehicles for private and fleet customers."),
+            ("Kestrova Group", "develops", "Helix Platform", "2025-01-15", HELIX,
+             "The Helix Platform was engineered in-house by Kestrova Group over four years."),
+            ("Kestrova Group", "hasBrand", "Brisa", "2025-01-15", HELIX,
+             "Kestrova Group sells its cars under the Brisa and Vantor marques."),
+            ("Kestrova Group", "hasBrand", "Vantor", "2025-01-15", HELIX,
+             "Kestrova Group sells its cars under the Brisa and Vantor marques."),
+            ("Kestrova Group", "headquarteredIn", "Graz", "2025-01-15", HELIX,
+             "Kestrova Group today presented the Helix Platform at its Graz headquarters."),
+            ("Kestrova Group", "launched", "Helix Platform", "2025-01-15", HELIX,
+             "Kestrova Group today presented the Helix Platform at its Graz headquarters."),
+            ("Mira Halden", "worksFor", "Kestrova Group", "2025-01-15", HELIX,
+             '"Helix is the backbone of our next decade," said Mira Halden, chief executive of Kestrova Group.'),
+            ("Lumen Drive", "subsidiaryOf", "Kestrova Group", "2025-02-10", LUMEN,
+             "Lumen Drive is a joint venture owned equally by Tarnwell Energy and Kestrova Group."),
+            ("Tarnwell Energy", "partnerOf", "Kestrova Group", "2025-02-10", LUMEN,
+             "Tarnwell Energy and Kestrova Group have worked together on fleet charging since 2022."),
+            ("Kestrova Group", "partnerOf", "Ostrel Cells", "2025-03-05", QUARTZ,
+             "The supply agreement makes Kestrova Group and Ostrel Cells long-term partners."),
+            ("Kestrova Group", "memberOf", "Open Grid Charging Alliance", "2025-04-22", OGCA, JOINS),
+            ("Kestrova Mobility", "subsidiaryOf", "Kestrova Group", "2025-04-22", OGCA,
+             "Kestrova Charging, a unit of Kestrova Mobility, which is itself part of Kestrova Group, "
+             "will supply hardware for the pilot."),
+        ]),
+        ({"entity": "Theo Varga"}, []),
+    ],
+    "corrected-releases": [
+        ({}, [
+            (f"{FX}3", "2025-03-05", QUARTZ, "Brisa One", "usesTechnology", "Quartz LFP Cell",
+             "From 2026 every Brisa One will carry Quartz LFP Cell packs."),
+            (f"{FX}3", "2025-03-05", QUARTZ, "Kestrova Group", "partnerOf", "Ostrel Cells",
+             "The supply agreement makes Kestrova Group and Ostrel Cells long-term partners."),
+            (f"{FX}3", "2025-03-05", QUARTZ, "Ostrel Cells", "develops", "Quartz LFP Cell",
+             "Ostrel Cells designed the Quartz LFP Cell at its pilot line."),
+        ]),
+    ],
+    "most-mentioned-entities": [
+        ({}, [
+            ("Kestrova Group", "Company", "4"),
+            ("Brisa One", "Product", "3"),
+            ("Brisa", "Brand", "2"),
+            ("charging infrastructure", "Sector", "2"),
+            ("Graz", "Place", "2"),
+            ("Lyon", "Place", "2"),
+            ("Ostrel Cells", "Company", "2"),
+            ("Tarnwell Energy", "Company", "2"),
+            ("Vantor", "Brand", "2"),
+            ("Vantor V8", "Product", "2"),
+            ("Ada Linnqvist", "Person", "1"),
+            ("Brisa One Launch Night", "Event", "1"),
+            ("electric vehicles", "Sector", "1"),
+            ("Green Corridor Pilot", "Initiative", "1"),
+            ("Grid Summit 2025", "Event", "1"),
+            ("Helix Platform", "Technology", "1"),
+            ("Jonas Pereck", "Person", "1"),
+            ("Kestrova Charging", "Company", "1"),
+            ("Kestrova Mobility", "Company", "1"),
+            ("Lumen Drive", "Company", "1"),
+        ]),
+    ],
+    "release-timeline": [
+        ({}, [
+            ("", NIGHT, "markdown", "false", "3"),
+            ("2025-01-15", HELIX, "text", "false", "12"),
+            ("2025-02-10", LUMEN, "html", "false", "6"),
+            ("2025-03-05", QUARTZ, "text", "true", "3"),
+            ("2025-04-22", OGCA, "rss", "false", "9"),
+        ]),
+    ],
+    "find-entity": [
+        ({"text": "KESTROVA"}, [
+            ("Kestrova Charging", "Company", "Kestrova Charging"),
+            ("Kestrova Group", "Company", "Kestrova"),
+            ("Kestrova Group", "Company", "Kestrova Group"),
+            ("Kestrova Group", "Company", "Kestrova Group AG"),
+            ("Kestrova Mobility", "Company", "Kestrova Mobility"),
+            ("Kestrova Mobility", "Company", "Kestrova Mobility GmbH"),
+        ]),
+        ({"text": "gca"}, [("Open Grid Charging Alliance", "Alliance", "OGCA")]),
+    ],
+}
+
+SAVED = saved_queries()
+CASES = [(name, params, rows) for name in sorted(EXPECTED) for params, rows in EXPECTED[name]]
+NASTY_VALUES = [
+    'Kestrova" } ?x ?y ?z { "',
+    "Kestrova\" . } } ; DROP ALL ; #",
+    "x\"\n} INSERT DATA { <urn:a> <urn:b> <urn:c> } #",
+    "{ } ( ) . ; , \\\" \\\\ '''",
+    'Brisa"@en',
+    "Helix\r\n\t",
+    "') } UNION { ?org ?p ?o } #",
+]
+
+
+def cells(result) -> list[tuple[str, ...]]:
+    return [tuple("" if term is None else str(term) for term in row) for row in result.rows]
+
+
+def test_fixture_graph_conforms_to_the_shapes():
+    assert validate_graphs(fixture_graphs()).conforms
+
+
+def test_there_are_at_least_twelve_saved_queries():
+    assert len(SAVED) >= 12
+
+
+@pytest.mark.parametrize("name", sorted(SAVED))
+def test_saved_query(fixture_store, name):
+    assert name in EXPECTED, f"queries/{name}.rq has no expected rows in tests/test_queries.py EXPECTED"
+    saved = SAVED[name]
+    assert saved.description and not saved.description.startswith("@param"), f"{name}: first line must describe it"
+    for params, rows in EXPECTED[name]:
+        assert set(params) == set(saved.params), f"{name}: the expectation binds {sorted(params)}"
+        assert cells(run_query(fixture_store, name, params)) == rows, f"{name} with {params}"
+
+
+def test_every_expectation_has_a_query():
+    assert sorted(set(EXPECTED) - set(SAVED)) == []
+
+
+@pytest.mark.parametrize("name", sorted(n for n in SAVED if SAVED[n].params))
+@pytest.mark.parametrize("value", NASTY_VALUES)
+def test_parameters_cannot_change_the_query(fixture_store, name, value):
+    before = fixture_store.dump_nquads()
+    params = {param: value for param in SAVED[name].params}
+    assert cells(run_query(fixture_store, name, params)) == []
+    assert fixture_store.dump_nquads() == before
+
+
+def test_a_parameter_is_matched_as_a_whole_name(fixture_store):
+    # "Kestrova Group" is a name; "Kestrova Gr" is not, even though it is a prefix of one
+    assert cells(run_query(fixture_store, "brands-of-company", {"company": "Kestrova Gr"})) == []
+
+
+@pytest.mark.parametrize("update", [
+    "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+    "PREFIX ex: <urn:ex:>\nDELETE WHERE { ?s ?p ?o }",
+    "# a comment first\nDROP ALL",
+    "CLEAR DEFAULT",
+])
+def test_query_command_refuses_updates(fixture_store, update):
+    before = fixture_store.dump_nquads()
+    result = CliRunner().invoke(cli, ["query", update, "--store", fixture_store.location])
+    assert result.exit_code == 2, result.output
+    assert fixture_store.dump_nquads() == before
+
+
+def test_query_command_runs_a_saved_query_with_a_parameter(fixture_store):
+    result = CliRunner().invoke(
+        cli, ["query", "brands-of-company", "--param", "company=Kestrova", "--format", "csv", "--store", fixture_store.location]
+    )
+    assert result.exit_code == 0, result.output
+    expected = cells(run_query(fixture_store, "brands-of-company", {"company": "Kestrova"}))
+    assert result.output.splitlines()[1:] == [",".join(row) for row in expected]
+
+
+def test_query_command_names_a_missing_parameter(fixture_store):
+    result = CliRunner().invoke(cli, ["query", "brands-of-company", "--store", fixture_store.location])
+    assert result.exit_code == 2
+    assert "--param company=" in result.output
+
+
+def test_queries_command_lists_every_file_with_its_description():
+    result = CliRunner().invoke(cli, ["queries"])
+    assert result.exit_code == 0
+    listed = {line.split()[0]: line for line in result.output.splitlines() if line.strip()}
+    assert sorted(listed) == sorted(SAVED)
+    for name, saved in SAVED.items():
+        assert saved.description in listed[name]
+        for param in saved.params:
+            assert f"--param {param}=" in listed[name]

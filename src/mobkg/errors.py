@@ -39,6 +39,10 @@ class ReleaseError(MobkgError):
         self.source = source
         self.reason = reason
 
+    def __reduce__(self):
+        # Build workers send errors to the parent by pickle, which would call __init__(message).
+        return type(self), (self.source, self.reason)
+
 
 class StoreError(MobkgError):
     """The store cannot be opened, locked, reached or written."""
@@ -62,3 +66,6 @@ class ShapeViolation(MobkgError):
     def __init__(self, message: str, report: str = ""):
         super().__init__(message)
         self.report = report
+
+    def __reduce__(self):
+        return type(self), (str(self), self.report)

@@ -46,7 +46,7 @@ from rdflib import RDF, Graph
 from .build import build_release_graph, release_iri
 from .errors import ReleaseError, ShapeViolation
 from .extract import extract_release
-from .readers import find_release_files, read_release_file
+from .readers import MAX_BYTES, find_release_files, read_release_file
 from .release import Release
 from .stores import GraphStore
 from .validate import validate_graph
@@ -228,6 +228,8 @@ class _Run:
 
 def _file_sha(path: Path) -> str | None:
     try:
+        if not path.is_file() or path.stat().st_size > MAX_BYTES:
+            return None  # a FIFO or device would block or never end: read_release_file refuses it
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return None  # read_release_file will report it

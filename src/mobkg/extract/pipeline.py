@@ -19,11 +19,14 @@ __all__ = ["extract_release"]
 
 T = EntityType
 _ORGS = (T.COMPANY, T.BRAND)
+_SUBJECTS = (T.COMPANY, T.BRAND, T.ALLIANCE, T.PRODUCT)
+"""Types a pronoun ("it", "its") can stand for."""
 _CORPORATE_VERBS = re.compile(
     r"^\s*(?:,\s*)?(?:today |also |has |have |will |had |recently |officially )*(?:announced|announces|said|says|reported|reports|"
     r"unveiled|unveils|launched|launches|introduced|introduces|signed|signs|posted|plans|delivered|delivers|sold|sells|"
     r"completed|completes|opened|opens|acquired|acquires|partnered|agreed|confirmed|confirms|expects|aims|employs|operates|"
-    r"develops|developed|builds|produces|manufactures|supplies|invests|invested)\b"
+    r"develops|developed|builds|produces|manufactures|supplies|invests|invested|presented|presents|showed|shows|"
+    r"showcased|showcases|revealed|reveals|debuted|debuts|introduced|unveiled|won|wins|raised|raises|appointed)\b"
 )
 _PRONOUN = re.compile(
     r"\b(?P<p>[Ii]ts|[Tt]heir|[Ii]t|Group|[Tt]he (?:[Gg]roup|[Cc]ompany|[Ff]irm|[Cc]armaker|[Aa]utomaker|[Bb]rand|"
@@ -99,7 +102,9 @@ def _member_context_retype(text: str, mentions: list[Mention]) -> None:
                 mention.type, mention.strength, mention.rule = T.COMPANY, 1, "listed-organisation"
     for mention in mentions:
         generic = mention.text.lower() in _GENERIC_WORDS
-        if mention.type is None and not generic and _CORPORATE_VERBS.match(text[mention.end:]) and not _looks_like_person(mention.text):
+        verb = _CORPORATE_VERBS.match(text[mention.end:])
+        spoken = verb and re.search(r"\b(?:said|says)\b", verb.group(0))
+        if mention.type is None and not generic and verb and not (spoken and _looks_like_person(mention.text)):
             mention.type, mention.strength, mention.rule = T.COMPANY, 1, "corporate-subject"
 
 
@@ -229,7 +234,7 @@ def _read_facts(parsed, surface_keys, by_key, lexicon) -> list[Fact]:
             inside = next((m.key for m in skeleton.mentions if m.type in types), None)
             if inside is not None:
                 return inside
-            if T.COMPANY in types and previous_subject is not None:
+            if previous_subject is not None and previous_subject[0] in types:
                 return previous_subject
             return next((recent[t] for t in types if t in recent), None)
 
@@ -262,9 +267,9 @@ def _skeleton(text, mentions, surface_keys, previous_subject, last_company, prim
         if isinstance(thing, Mention):
             key = surface_keys[thing.text]
             entity_type = key[0]
-            if entity_type in _ORGS or entity_type in (T.PRODUCT, T.ALLIANCE):
+            if entity_type in _SUBJECTS:
                 last_org_in_sentence = key
-                if first_org is None and entity_type in _ORGS:
+                if first_org is None:
                     first_org = key
             index = len(skeleton_mentions)
             skeleton_mentions.append(SkeletonMention(entity_type, key))
@@ -297,7 +302,7 @@ def _skeleton(text, mentions, surface_keys, previous_subject, last_company, prim
             skeleton_mentions.append(SkeletonMention(antecedent[0], antecedent))
             possessive = word in ("its", "their") or thing.group("poss")
             pieces.append(f"⟨{index}:{antecedent[0].value}⟩" + ("'s" if possessive else ""))
-            if first_org is None and antecedent[0] in _ORGS:
+            if first_org is None and antecedent[0] in _SUBJECTS:
                 first_org = antecedent
         cursor = end
     pieces.append(text[cursor:])

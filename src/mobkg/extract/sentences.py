@@ -60,6 +60,8 @@ def sentences_of_release(title: str, body: tuple[str, ...]) -> list[Sentence]:
     """Sentences of a release: the title first (block -1), then each body block's sentences."""
     sentences = [Sentence(title, -1, heading=True)] if title else []
     for index, block in enumerate(body):
+        if not block.strip():
+            continue
         parts = split_sentences(block)
         complete = bool(_TERMINAL.search(block))
         heading = not complete and _is_heading(block)

@@ -1,0 +1,118 @@
+"""Every export format round-trips: GraphML through networkx, the RDF formats through rdflib."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import networkx as nx
+import pytest
+from rdflib import RDF, Dataset, Graph
+from rdflib.compare import isomorphic
+
+from mobkg.export import JSONLD_CONTEXT, ExportFormat, export_store, load_dataset, to_networkx
+from mobkg.vocab import MOB, EntityType, Predicate
+
+from conftest import fixture_graphs
+
+ENTITY_CLASSES = {t.iri for t in EntityType}
+RELATIONS = {p.iri for p in Predicate}
+KESTROVA = "https://w3id.org/mobkg/id/company/kestrova-group"
+BRISA_PRODUCES = ("https://w3id.org/mobkg/id/brand/brisa", "https://w3id.org/mobkg/id/product/brisa-one")
+
+
+def union(graphs) -> Graph:
+    merged = Graph()
+    for graph in graphs:
+        for triple in graph:
+            merged.add(triple)
+    return merged
+
+
+@pytest.fixture(scope="module")
+def source():
+    """The fixture graph's union, read independently of the store."""
+    return union(fixture_graphs())
+
+
+@pytest.fixture(scope="module")
+def graphml(fixture_store) -> nx.MultiDiGraph:
+    return nx.read_graphml(io.BytesIO(export_store(fixture_store, ExportFormat.GRAPHML)), force_multigraph=True)
+
+
+def test_graphml_has_one_node_per_typed_entity(graphml, source):
+    entities = {str(s) for s, o in source.subject_objects(RDF.type) if o in ENTITY_CLASSES}
+    assert set(graphml.nodes) == entities
+    assert graphml.number_of_nodes() == 24
+
+
+def test_graphml_has_one_edge_per_distinct_fact(graphml, source):
+    facts = {(str(s), str(p), str(o)) for s, p, o in source if p in RELATIONS}
+    exported = {(s, str(MOB[data["predicate"]]), o) for s, o, data in graphml.edges(data=True)}
+    assert exported == facts
+    assert graphml.number_of_edges() == len(facts) == 31
+
+
+def test_graphml_node_attributes(graphml):
+    node = graphml.nodes[KESTROVA]
+    assert node["label"] == "Kestrova Group"
+    assert node["type"] == "Company"
+    assert node["aliases"].split("|") == ["Kestrova", "Kestrova Group AG"]
+    assert node["releases"] == 4
+
+
+def test_graphml_edge_attributes_carry_every_release(graphml):
+    (data,) = graphml.get_edge_data(*BRISA_PRODUCES).values()
+    assert data["predicate"] == "produces"
+    assert data["releases"].split() == ["https://w3id.org/mobkg/release/fx01", "https://w3id.org/mobkg/release/fx05"]
+    assert data["dates"] == "2025-01-15"  # fx05 has no date
+
+
+def test_parallel_facts_stay_separate_edges(graphml):
+    helix = "https://w3id.org/mobkg/id/technology/helix-platform"
+    assert sorted(d["predicate"] for d in graphml.get_edge_data(KESTROVA, helix).values()) == ["develops", "launched"]
+
+
+def test_a_label_that_differs_between_releases_becomes_an_alias():
+    dataset = Dataset()
+    for number, label in enumerate(["Kestrova Group", "KESTROVA GROUP", "Kestrova Group"]):
+        graph = dataset.graph(f"urn:release:{number}")
+        graph.parse(data=f'<{KESTROVA}> a <{MOB.Company}> ; <http://www.w3.org/2000/01/rdf-schema#label> "{label}" .',
+                    format="turtle")
+    node = to_networkx(dataset).nodes[KESTROVA]
+    assert (node["label"], node["aliases"], node["releases"]) == ("Kestrova Group", "KESTROVA GROUP", 3)
+
+
+def test_graphml_export_is_deterministic(fixture_store):
+    assert export_store(fixture_store, ExportFormat.GRAPHML) == export_store(fixture_store, ExportFormat.GRAPHML)
+
+
+def test_jsonld_is_the_union_with_a_compact_context(fixture_store, source):
+    text = export_store(fixture_store, ExportFormat.JSONLD).decode("utf-8")
+    document = json.loads(text)
+    assert document["@context"] == json.loads(json.dumps(JSONLD_CONTEXT))
+    assert isomorphic(Graph().parse(data=text, format="json-ld"), source)
+    # the context is used, not just carried: properties appear as short terms
+    assert "http://www.w3.org/2000/01/rdf-schema#label" not in text
+    assert any("label" in node and "hasBrand" in node for node in document["@graph"])
+
+
+@pytest.mark.parametrize("fmt, syntax", [(ExportFormat.NQUADS, "nquads"), (ExportFormat.TRIG, "trig")])
+def test_quad_formats_keep_one_graph_per_release(fixture_store, fmt, syntax):
+    dataset = Dataset()
+    dataset.parse(data=export_store(fixture_store, fmt).decode("utf-8"), format=syntax)
+    exported = {str(g.identifier): g for g in dataset.graphs() if len(g)}
+    expected = {str(g.identifier): g for g in fixture_graphs()}
+    assert sorted(exported) == sorted(expected) == [f"https://w3id.org/mobkg/release/fx0{n}" for n in range(1, 6)]
+    for name, graph in expected.items():
+        assert isomorphic(exported[name], graph), name
+
+
+def test_turtle_is_the_union(fixture_store, source):
+    exported = Graph().parse(data=export_store(fixture_store, ExportFormat.TURTLE).decode("utf-8"), format="turtle")
+    assert isomorphic(exported, source)
+
+
+def test_load_dataset_matches_the_store(fixture_store):
+    dataset = load_dataset(fixture_store)
+    assert sorted(str(g.identifier) for g in dataset.graphs() if len(g)) == fixture_store.graph_names()

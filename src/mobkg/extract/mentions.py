@@ -26,7 +26,7 @@ _CONNECTORS = {"&", "of", "de", "der", "von", "van", "da", "di", "du", "la", "le
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _CODE = re.compile(r"(?=.*\d)[A-Za-z0-9][A-Za-z0-9.\-]*|[A-Z]{1,2}")
 _SUFFIX_CODES = re.compile(r"[A-Z][A-Za-z0-9\-]*|(?:[A-Z]+-)?[a-z]{1,2}")
-_PERSON_TOKEN = re.compile(r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’\-]+(?:-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+)?|[A-Z]\.")
+_PERSON_TOKEN = re.compile(r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’]+(?:-[A-ZÀ-ÖØ-Þa-zà-öø-ÿ][a-zà-öø-ÿ]+)*|[A-Z]\.")
 _ACRONYM_PAREN = re.compile(r"\s*\(\s*[\"“]?(?P<inner>[^()\"”]{1,60}?)[\"”]?\s*\)")
 _TICKER = re.compile(r"^(?:NASDAQ|NYSE|HKEX|SSE|SZSE|TSE|LSE|KRX|ETR|XETRA|EPA|BIT|OTC|TSX|ASX|SIX|BSE|NSE)\b", re.IGNORECASE)
 _PLACE_COMPOUND = re.compile(r"([A-Z][\w.]{2,}(?:-[A-Z][\w.]*)*)(-[a-z]{4,})")
@@ -44,7 +44,8 @@ _TYPE_NOUNS = {
     "summit": T.EVENT, "conference": T.EVENT, "expo": T.EVENT, "exhibition": T.EVENT, "festival": T.EVENT,
     "alliance": T.ALLIANCE, "consortium": T.ALLIANCE, "association": T.ALLIANCE, "coalition": T.ALLIANCE,
 }
-_GENERIC_PRODUCT_WORDS = {"model", "models", "family", "series", "line", "flagship", "concept", "ev", "bev", "phev", "version"}
+_GENERIC_PRODUCT_WORDS = {"model", "models", "family", "series", "line", "flagship", "concept", "ev", "bev", "phev", "version",
+                          "families", "lines", "versions"}
 _DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "our"}
 _LEADING_ADJECTIVES = {"in-house", "own", "new", "proprietary", "latest", "all-new", "brand-new", "innovative"}
 _POSSESSED_TECH_HEADS = {"system", "systems", "technology", "technologies", "platform", "architecture", "powertrain",
@@ -267,7 +268,7 @@ class _Finder:
                         return "brand"
                     if word in self.words("organisation_nouns") and word not in {"leader", "player", "partner"}:
                         return "organisation"
-                    if word in self.words("product_heads") and word not in {"model", "models", "family", "series", "line", "flagship", "concept"}:
+                    if word in self.words("product_heads") and word not in _GENERIC_PRODUCT_WORDS:
                         return "product"
                     if word in self.words("technology_nouns"):
                         return "technology"
@@ -372,8 +373,7 @@ def find_mentions(text: str, lexicon: Lexicon) -> list[Mention]:
         typed = finder.type_chunk(first, last)
         product_heads = finder.trailing_heads(last, lexicon.words("product_heads"))
         tech_heads = finder.trailing_heads(last, lexicon.words("technology_heads") - {"model", "network", "pilot", "motor", "assistant", "suite"})
-        head_words = {t.lower for t in tokens[last:last + product_heads]}
-        specific = product_heads and not head_words & _GENERIC_PRODUCT_WORDS
+        specific = product_heads and tokens[last + product_heads - 1].lower not in _GENERIC_PRODUCT_WORDS
         if typed is None and specific and (first > 0 or last - first > 1 or not tokens[first].text.istitle()):
             typed = (T.PRODUCT, 2, "named-product", None)
         if typed is None and tech_heads and (last - first > 1 or len(tokens[first].text) > 2):
@@ -450,6 +450,9 @@ def _possessed_technologies(finder: _Finder, existing: list[Mention]) -> list[Me
             words = words[1:]
         if len(words) < 2 or words[-1].lower not in _POSSESSED_TECH_HEADS:
             continue
+        after = tokens[tokens.index(words[-1]) + 1] if tokens.index(words[-1]) + 1 < len(tokens) else None
+        if (after is not None and re.fullmatch(r"[a-z][a-z\-]*", after.text)) or {"and", "or"} & {w.lower for w in words}:
+            continue  # "the world's largest battery makers": the phrase goes on, it is not a technology name
         start, end = words[0].start, words[-1].end
         if _overlaps(start, end, existing) or _overlaps(start, end, found):
             continue

@@ -30,8 +30,12 @@ _CORPORATE_VERBS = re.compile(
 )
 _PRONOUN = re.compile(
     r"\b(?P<p>[Ii]ts|[Tt]heir|[Ii]t|Group|[Tt]he (?:[Gg]roup|[Cc]ompany|[Ff]irm|[Cc]armaker|[Aa]utomaker|[Bb]rand|"
-    r"[Aa]ssociation|[Aa]lliance|[Cc]onsortium|[Ii]nitiative|[Cc]oalition|[Nn]etwork|[Oo]rgani[sz]ation))\b(?P<poss>['’]s)?"
+    r"[Aa]ssociation|[Aa]lliance|[Cc]onsortium|[Ii]nitiative|[Cc]oalition|[Nn]etwork|[Oo]rgani[sz]ation|"
+    r"(?:[\w\-]+ )?(?:maker|manufacturer|supplier|operator|developer|start-up|startup)|"
+    r"(?:two |three |four |new )?(?:models|cars|vehicles|SUVs|robots|products))|"
+    r"[Bb]oth (?:models|cars|vehicles|SUVs|robots|products))\b(?P<poss>['’]s)?"
 )
+_PLURAL_PRODUCTS = {"models", "cars", "vehicles", "suvs", "robots", "products"}
 _ALLIANCE_NOUNS = {"association", "alliance", "consortium", "initiative", "coalition", "network", "organisation", "organization"}
 
 
@@ -242,6 +246,9 @@ def _read_facts(parsed, surface_keys, by_key, lexicon) -> list[Fact]:
             facts.extend(_facts_from_hit(hit, skeleton, sentence.text, by_key, context))
         if first_org is not None:
             previous_subject = first_org
+        products = list(dict.fromkeys(m.key for m in skeleton.mentions if m.type is T.PRODUCT))
+        if products:
+            recent["products"] = products
         for mention in skeleton.mentions:
             recent[mention.type] = mention.key
             if mention.type is T.COMPANY:
@@ -283,10 +290,14 @@ def _skeleton(text, mentions, surface_keys, previous_subject, last_company, prim
         word = thing.group("p").lower()
         if word == "group":
             word = "the group"
+        if word.startswith("both "):
+            word = "the " + word[5:]
         if word.startswith("the "):
             noun = word[4:]
             if noun in _ALLIANCE_NOUNS:
                 antecedent = recent.get(T.ALLIANCE) or (about_subject if about_subject and about_subject[0] is T.ALLIANCE else None)
+            elif noun.split()[-1] in _PLURAL_PRODUCTS:
+                antecedent = "products"
             elif noun == "group":
                 antecedent = about_subject or primary or last_company
             elif noun == "brand":
@@ -295,7 +306,17 @@ def _skeleton(text, mentions, surface_keys, previous_subject, last_company, prim
                 antecedent = last_org_in_sentence if last_org_in_sentence and last_org_in_sentence[0] is T.COMPANY else last_company
         else:
             antecedent = last_org_in_sentence or previous_subject
-        if antecedent is None:
+        if antecedent == "products":
+            products = recent.get("products") or []
+            if products:
+                placeholders = []
+                for key in products:
+                    placeholders.append(f"⟨{len(skeleton_mentions)}:Product⟩")
+                    skeleton_mentions.append(SkeletonMention(T.PRODUCT, key))
+                pieces.append(" and ".join(placeholders))
+            else:
+                pieces.append(text[start:end])
+        elif antecedent is None:
             pieces.append(text[start:end])
         else:
             index = len(skeleton_mentions)

@@ -19,11 +19,11 @@ from .lexicon import Lexicon
 __all__ = ["SkeletonMention", "Skeleton", "compile_patterns", "match_sentence", "split_items", "Hit", "CONTEXT"]
 
 _ADJ = r"(?:⟨\d+:Place⟩[-‑–]\w+ )?(?:[\w\-’'&%.,]+ ){0,6}?"
-_GAP = r"(?:[^⟨⟩.!?;]|⟨\d+:Place⟩){0,80}?"
+_GAP = r"(?:[^⟨⟩.!?;]|⟨\d+:Place⟩){0,120}?"
 _ANY = r"[^.!?;]*?"
 _ITEMS = (r"(?-i:(?P<items>[a-z][a-z0-9\- ,&]*?))"
           r"(?= for | in | with | to | at | as | across | through | by | from | since | that | which |, which|"
-          r", and (?:is|has|was|it|its)|, while|[.;:(]|$|⟨)")
+          r", and (?:is|has|was|it|its|[a-z]+s [a-z]+ (?:to|for|in|with))|, while|[.;:(]|$|⟨)")
 _PHRASE = r"(?-i:(?P<items>[a-z][a-z0-9\-]*(?: [a-z][a-z0-9\-]*){0,3}))"
 
 

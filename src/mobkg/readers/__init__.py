@@ -12,11 +12,14 @@ Bytes are read and decoded here, once, for all formats (see
 :class:`~mobkg.errors.ReleaseError` naming the file and the reason. Work is bounded
 by design, not by timeouts::
 
-    any file            > MAX_BYTES (50 MiB)          refused from its size, before a byte is read
-    text, HTML, Markdown > MAX_RELEASE_BYTES (5 MiB)  refused (one release; HTML extraction ~1 s/MiB)
-    HTML nested deeper than 255 elements              refused (the parser would drop the rest)
-    XML with a DTD or entity declarations             refused (no bombs, nothing fetched)
-    special files (FIFOs, devices)                    refused (never opened for a blocking read)
+    any file > MAX_BYTES (50 MiB)               refused from its size, before a byte is read
+    a text, HTML or Markdown file (one release)
+      > MAX_RELEASE_BYTES (5 MiB)               refused before parsing (HTML parsing costs ~1 s/MiB)
+    a release whose text (headline + body)
+      > MAX_RELEASE_CHARS (500,000 characters)  refused before extraction (a long release is ~30,000)
+    HTML nested deeper than 255 elements        refused (the parser would drop the rest)
+    XML with a DTD or entity declarations       refused (no bombs; nothing is expanded or fetched)
+    special files (FIFOs, devices)              refused (never read, so never blocked on)
 """
 
 from __future__ import annotations
@@ -32,12 +35,17 @@ from ..release import Release, SourceFormat
 from . import feed, html, markdown, text
 from .decoding import decode
 
-__all__ = ["read_release_file", "find_release_files", "decode", "MAX_BYTES", "MAX_RELEASE_BYTES", "RELEASE_SUFFIXES"]
+__all__ = [
+    "read_release_file", "find_release_files", "decode",
+    "MAX_BYTES", "MAX_RELEASE_BYTES", "MAX_RELEASE_CHARS", "RELEASE_SUFFIXES",
+]
 
 MAX_BYTES = 50 * 1024 * 1024
 """Largest file mobkg reads (a feed may hold many releases); larger files are refused unread."""
 MAX_RELEASE_BYTES = 5 * 1024 * 1024
 """Largest single-release file (text, HTML, Markdown): press releases are kilobytes, pages a few hundred."""
+MAX_RELEASE_CHARS = 500_000
+"""Longest release text (headline and body) passed on to extraction."""
 _SINGLE_RELEASE = frozenset({SourceFormat.TEXT, SourceFormat.HTML, SourceFormat.MARKDOWN})
 
 Reader = Callable[[str, str, str], list[Release]]
@@ -126,6 +134,11 @@ def read_release_file(path: str | os.PathLike) -> list[Release]:
         raise ReleaseError(source, f"cannot read as {fmt.value} ({type(exc).__name__}{': ' + reason if reason else ''})") from None
     if not releases:
         raise ReleaseError(source, "no release found in the file")
+    for release in releases:
+        length = len(release.title) + sum(len(block) for block in release.body)
+        if length > MAX_RELEASE_CHARS:
+            raise ReleaseError(release.source, f"release text is {length:,} characters; releases longer than "
+                                               f"{MAX_RELEASE_CHARS:,} characters are refused")
     return releases
 
 

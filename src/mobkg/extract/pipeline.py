@@ -272,7 +272,7 @@ def _skeleton(text, mentions, surface_keys, previous_subject, last_company, prim
             continue
         pieces.append(text[cursor:start])
         if isinstance(thing, Mention):
-            key = surface_keys[thing.text]
+            key = surface_keys.get((thing.text, thing.type)) or surface_keys[thing.text]
             entity_type = key[0]
             if entity_type in _SUBJECTS:
                 last_org_in_sentence = key

@@ -118,6 +118,18 @@ class Registry:
             entities.append(entity)
             for member in members:
                 surface_keys[member] = entity.key
+        # A name used as two things (the company NIO and its marque NIO): a mention typed by its
+        # sentence's structure keeps its own type as a second entity.
+        known_keys = {e.key for e in entities}
+        for surface, votes in self.votes.items():
+            for entity_type, strengths in votes.items():
+                if entity_type is types.get(surface) or max(strengths) < 3:
+                    continue
+                entity = Entity(surface, entity_type)
+                if entity.key not in known_keys:
+                    entities.append(entity)
+                    known_keys.add(entity.key)
+                surface_keys[(surface, entity_type)] = entity.key
         return entities, surface_keys
 
     def _label(self, members: list[str], entry: GazetteerEntry | None, entity_type: EntityType) -> str:

@@ -47,6 +47,7 @@ JSONLD_CONTEXT = {
 }
 
 _ENTITY_CLASSES = {t.iri: t for t in EntityType}
+_RELATIONS = {p.iri: p.value for p in Predicate}
 
 
 def load_dataset(store: GraphStore) -> Dataset:
@@ -76,20 +77,20 @@ def to_networkx(dataset: Dataset) -> nx.MultiDiGraph:
     aliases: dict = defaultdict(set)
     edges: dict = defaultdict(set)
     dates: dict = {}
-    for context in dataset.graphs():
-        release = context.identifier
-        published = context.value(release, SCHEMA.datePublished)
-        if published is not None:
-            dates[release] = str(published)
-        for entity, cls in context.subject_objects(RDF.type):
-            if cls in _ENTITY_CLASSES:
-                types[entity] = _ENTITY_CLASSES[cls].value
-                releases[entity].add(release)
-                labels[entity].update(str(label) for label in context.objects(entity, RDFS.label))
-                aliases[entity].update(str(a) for a in context.objects(entity, SKOS.altLabel))
-        for predicate in Predicate:
-            for s, o in context.subject_objects(predicate.iri):
-                edges[(s, predicate.value, o)].add(release)
+    # One pass over the quads: asking each release graph in turn is ~10x slower in rdflib.
+    for s, p, o, release in dataset.quads((None, None, None, None)):
+        if p == RDF.type:
+            if o in _ENTITY_CLASSES:
+                types[s] = _ENTITY_CLASSES[o].value
+                releases[s].add(release)
+        elif p == RDFS.label:
+            labels[s][str(o)] += 1
+        elif p == SKOS.altLabel:
+            aliases[s].add(str(o))
+        elif p in _RELATIONS:
+            edges[(s, _RELATIONS[p], o)].add(release)
+        elif p == SCHEMA.datePublished and s == release:
+            dates[release] = str(o)
     graph = nx.MultiDiGraph()
     for node in sorted(types):
         label = _preferred(labels[node]) or str(node)

@@ -42,6 +42,8 @@ TYPE_COLOURS: dict[EntityType, str] = {
 }
 """Colour of each entity type (Tableau 10), in legend order."""
 
+_STATEMENT_PARTS = {RDF.subject: "subject", RDF.predicate: "predicate", RDF.object: "object"}
+
 
 def _neighbourhood(graph: nx.MultiDiGraph, focus: str, depth: int) -> nx.MultiDiGraph:
     undirected = graph.to_undirected(as_view=True)
@@ -53,26 +55,31 @@ def _neighbourhood(graph: nx.MultiDiGraph, focus: str, depth: int) -> nx.MultiDi
 
 def _provenance(dataset: Dataset) -> tuple[dict, dict, dict]:
     """Release headlines and dates; evidence per (fact, release); releases per entity."""
-    releases: dict[str, dict] = {}
-    evidence: dict[tuple[str, str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    headlines: dict[str, str] = {}
+    dates: dict[str, str] = {}
     mentions: dict[str, set[str]] = defaultdict(set)
-    for context in dataset.graphs():
-        release = context.identifier
-        if (release, RDF.type, MOB.Release) not in context:
-            continue
-        published = context.value(release, SCHEMA.datePublished)
-        releases[str(release)] = {
-            "headline": str(context.value(release, SCHEMA.headline) or release),
-            "date": str(published) if published is not None else None,
-        }
-        for entity in context.subjects(SCHEMA.subjectOf, release):
-            mentions[str(entity)].add(str(release))
-        for statement in context.subjects(RDF.type, RDF.Statement):
-            s, p, o = (context.value(statement, term) for term in (RDF.subject, RDF.predicate, RDF.object))
-            if None in (s, p, o) or not str(p).startswith(str(MOB)):
-                continue
-            sentences = evidence[(str(s), str(p)[len(str(MOB)):], str(o))][str(release)]
-            sentences.update(str(e) for e in context.objects(statement, MOB.evidence))
+    statements: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
+    sentences: dict[tuple[str, str], set[str]] = defaultdict(set)
+    # One pass over the quads; asking each release graph in turn is far slower in rdflib.
+    for s, p, o, release in dataset.quads((None, None, None, None)):
+        graph = str(release)
+        if s == release and p == SCHEMA.headline:
+            headlines[graph] = str(o)
+        elif s == release and p == SCHEMA.datePublished:
+            dates[graph] = str(o)
+        elif p == SCHEMA.subjectOf and o == release:
+            mentions[str(s)].add(graph)
+        elif p in _STATEMENT_PARTS:
+            statements[(graph, str(s))][_STATEMENT_PARTS[p]] = str(o)
+        elif p == MOB.evidence:
+            sentences[(graph, str(s))].add(str(o))
+    releases = {g: {"headline": h, "date": dates.get(g)} for g, h in headlines.items()}
+    evidence: dict[tuple[str, str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    mob = str(MOB)
+    for (graph, statement), parts in statements.items():
+        predicate = parts.get("predicate", "")
+        if len(parts) == 3 and predicate.startswith(mob):
+            evidence[(parts["subject"], predicate[len(mob):], parts["object"])][graph] |= sentences[(graph, statement)]
     return releases, evidence, mentions
 
 

@@ -44,6 +44,8 @@ _TYPE_NOUNS = {
     "summit": T.EVENT, "conference": T.EVENT, "expo": T.EVENT, "exhibition": T.EVENT, "festival": T.EVENT,
     "alliance": T.ALLIANCE, "consortium": T.ALLIANCE, "association": T.ALLIANCE, "coalition": T.ALLIANCE,
 }
+_COMPANY_PLURALS = {"systems", "technologies", "batteries", "chips", "cells", "motors", "engines", "platforms", "solutions"}
+"""Plural heads name firms ("Nordcell Batteries", "Halvorsen Systems"), singular ones name technologies."""
 _GENERIC_PRODUCT_WORDS = {"model", "models", "family", "series", "line", "flagship", "concept", "ev", "bev", "phev", "version",
                           "families", "lines", "versions"}
 _DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "our"}
@@ -223,7 +225,7 @@ class _Finder:
         if last in w("alliance_heads") or last2 in w("alliance_heads"):
             return T.ALLIANCE
         if last in w("technology_heads") and last not in {"motor", "network", "model", "pilot", "assistant"} \
-                and not (last == "systems" or last == "technologies"):
+                and last not in _COMPANY_PLURALS:
             return T.TECHNOLOGY
         if last in w("legal_suffixes") or last in w("company_heads") or last2 in w("company_heads"):
             return T.COMPANY
@@ -301,6 +303,8 @@ class _Finder:
             else:
                 entry = entries[0]
                 return entry.type, 2, "gazetteer", entry
+        if surface.lower() in self.words("technology_terms"):
+            return T.TECHNOLOGY, 2, "technology-term", None
         if any(_YEAR.fullmatch(w) for w in words) and len(words) >= 2 and self.head_type(words) in (None, T.EVENT):
             return T.EVENT, 2, "named-with-year", None
         head = self.head_type(words) if len(words) > 1 else None

@@ -173,12 +173,14 @@ def split_items(text: str) -> tuple[str, ...]:
         part = re.sub(r"^(?:(?:the|a|an|its|their|other|new|emerging|several|many|various|fields|areas|such as|including)\s+)+", "", part.strip())
         part = re.sub(r"\s+(?:and|or|as|in|to|for|with|from|by|at|of|that|which|since|while)$", "", part)
         words = part.split()
-        if not words or len(words) > 4 or len(part) < 4 or words[-1] in _NOT_SECTOR_HEADS:
+        if not words or len(words) > 4 or len(part) < 4 or words[-1] in _NOT_SECTOR_HEADS or set(words) & _VERBS:
             continue
         cleaned.append(part)
     return tuple(cleaned)
 
 
+_VERBS = {"owns", "own", "has", "have", "is", "are", "was", "were", "holds", "makes", "sells", "builds", "operates", "runs",
+          "supplies", "employs", "plans", "aims", "will", "can", "also", "which", "who", "it"}
 _NOT_SECTOR_HEADS = {"advanced", "automotive", "commercial", "development", "new", "global", "several", "key", "core",
                      "based", "other", "more", "such", "its", "their", "a", "an", "the", "energy-based"}
 

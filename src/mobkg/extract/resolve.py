@@ -99,6 +99,14 @@ class Registry:
                 union(by_key[key], surface)
             else:
                 by_key[key] = surface
+        # Same name with or without its legal form: "Acme Motors" / "Acme Motors S.p.A.".
+        by_core: dict[tuple, str] = {}
+        for surface, entity_type in types.items():
+            key = (entity_type, self._core(surface))
+            if key in by_core:
+                union(by_core[key], surface)
+            else:
+                by_core[key] = surface
         self._link_short_forms(types, union)
         self._link_model_codes(types, union)
 
@@ -141,19 +149,30 @@ class Registry:
         ordered = sorted(plain or members, key=lambda m: self.order.get(m, 0))
         return ordered[0]
 
+    def _core(self, surface: str) -> str:
+        """A name without its trailing legal form ("Co., Ltd.", "GmbH", "S.p.A.")."""
+        words = surface.replace(",", " ").split()
+        legal = self.lexicon.words("legal_suffixes") - {"group", "company", "holding", "holdings"}
+        while len(words) > 1 and words[-1].lower() in legal:
+            words.pop()
+        return name_key(" ".join(words))
+
     def _link_short_forms(self, types, union) -> None:
-        """``Acme`` → ``Acme Motors Group`` when exactly one longer name of that type extends it with corporate words."""
+        """``Acme`` → ``Acme Motors Group``: a short form names the one longer company (or alliance) it starts.
+
+        When several longer names start with it, only one whose remaining words are all corporate
+        words (Group, Motors, Co., Ltd.) qualifies: "Acme" is "Acme Group", not "Acme International".
+        """
         tails = self.lexicon.words("legal_suffixes") | self.lexicon.words("company_heads") | self.lexicon.words("alliance_heads")
         tails = tails - {"international", "energy", "mobility", "capital", "partners"}
         for short, short_type in list(types.items()):
-            if short_type not in (T.COMPANY, T.ALLIANCE) or len(short.split()) > 2:
+            if short_type not in (T.COMPANY, T.ALLIANCE) or len(short.split()) > 2 or len(short) < 3:
                 continue
-            longer = [
-                s for s, t in types.items()
-                if t is short_type and s != short and s.startswith(short + " ")
-                and all(w.lower().strip(",") in tails for w in s[len(short):].split())
-            ]
-            if len(longer) == 1:
+            longer = [s for s, t in types.items() if t is short_type and s != short and s.startswith(short + " ")]
+            corporate = [s for s in longer if all(w.lower().strip(",") in tails for w in s[len(short):].split())]
+            if len(corporate) == 1:
+                union(corporate[0], short)
+            elif len({self._core(s) for s in longer}) == 1:
                 union(longer[0], short)
 
     def _link_model_codes(self, types, union) -> None:

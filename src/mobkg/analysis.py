@@ -37,8 +37,8 @@ __all__ = [
 
 # Exact betweenness is O(nodes x edges); above this size it is estimated from a
 # fixed, seeded sample of source nodes so `mobkg stats` stays fast and repeatable.
-_EXACT_BETWEENNESS_LIMIT = 2000
-_BETWEENNESS_SAMPLE = 500
+_EXACT_BETWEENNESS_LIMIT = 1000
+_BETWEENNESS_SAMPLE = 256
 
 
 @dataclass(frozen=True)

@@ -420,20 +420,28 @@ def _overlaps(start: int, end: int, mentions: list[Mention]) -> bool:
     return any(m.start < end and start < m.end for m in mentions)
 
 
+def _terms_regex(lexicon: Lexicon) -> re.Pattern:
+    """One alternation of every technology term, longest first, compiled once per lexicon."""
+    cached = getattr(lexicon, "_terms_regex", None)
+    if cached is None:
+        terms = sorted(lexicon.words("technology_terms"), key=len, reverse=True)
+        cached = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(t) for t in terms) + r")(?![\w-])")
+        lexicon._terms_regex = cached
+    return cached
+
+
 def _technology_terms(text: str, lexicon: Lexicon, existing: list[Mention]) -> list[Mention]:
     found: list[Mention] = []
-    lowered = text.lower()
-    for term in sorted(lexicon.words("technology_terms"), key=len, reverse=True):
-        for match in re.finditer(rf"(?<![\w-]){re.escape(term)}(?![\w-])", lowered):
-            start, end = match.span()
-            if _overlaps(start, end, existing) or _overlaps(start, end, found):
-                continue
-            surface = text[start:end]
-            mention = Mention(start, end, surface, T.TECHNOLOGY, 2, set(), None, rule="technology-term")
-            paren = _ACRONYM_PAREN.match(text, end)
-            if paren and paren.group("inner").strip()[:1].isupper():
-                mention.defined_alias = paren.group("inner").strip()
-            found.append(mention)
+    for match in _terms_regex(lexicon).finditer(text.lower()):
+        start, end = match.span()
+        if _overlaps(start, end, existing) or _overlaps(start, end, found):
+            continue
+        surface = text[start:end]
+        mention = Mention(start, end, surface, T.TECHNOLOGY, 2, set(), None, rule="technology-term")
+        paren = _ACRONYM_PAREN.match(text, end)
+        if paren and paren.group("inner").strip()[:1].isupper():
+            mention.defined_alias = paren.group("inner").strip()
+        found.append(mention)
     return found
 
 

@@ -159,12 +159,14 @@ def _title_case(sentence: Sentence) -> bool:
 def _known_mentions(text: str, known: dict[str, EntityType]) -> list[Mention]:
     """Mentions of names already typed elsewhere in the release, longest first, whole words only."""
     mentions: list[Mention] = []
-    for surface in sorted(known, key=len, reverse=True):
-        for found in re.finditer(rf"(?<![\w&]){re.escape(surface)}(?![\w&])", text):
-            if any(m.start < found.end() and found.start() < m.end for m in mentions):
-                continue
-            mentions.append(Mention(found.start(), found.end(), surface, known[surface], 2, rule="known-name"))
-    return sorted(mentions, key=lambda m: m.start)
+    present = [surface for surface in known if surface in text]
+    if not present:
+        return mentions
+    alternation = re.compile(r"(?<![\w&])(?:" + "|".join(re.escape(s) for s in sorted(present, key=len, reverse=True)) + r")(?![\w&])")
+    for found in alternation.finditer(text):
+        surface = found.group(0)
+        mentions.append(Mention(found.start(), found.end(), surface, known[surface], 2, rule="known-name"))
+    return mentions
 
 
 def _known_retype(mentions: list[Mention], known: dict[str, EntityType]) -> None:

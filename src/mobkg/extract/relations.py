@@ -113,6 +113,8 @@ class CompiledPattern:
     object: str
     after: bool
     object_types: str
+    needs: frozenset[str]
+    """Entity types of which the skeleton must hold at least one each for the pattern to have a chance."""
 
 
 def _compiled(lexicon: Lexicon) -> tuple[CompiledPattern, ...]:
@@ -130,9 +132,13 @@ def _compiled(lexicon: Lexicon) -> tuple[CompiledPattern, ...]:
             else:
                 missing = object_group if f"{{{object_group}:" not in template else subject_group
             after_types = _after_types(Predicate(spec["predicate"]), missing == subject_group)
+        needs = frozenset(
+            spec_types.replace("+", "")
+            for spec_types in re.findall(r"\{[SO]:([^}]+)\}", template)
+        )
         compiled.append(CompiledPattern(
             spec["id"], Predicate(spec["predicate"]), _compile(template, lexicon),
-            subject_group, object_group, bool(spec.get("after")), after_types,
+            subject_group, object_group, bool(spec.get("after")), after_types, needs,
         ))
         assert subject_spec or object_spec, spec["id"]
     return tuple(compiled)
@@ -194,7 +200,10 @@ def match_sentence(skeleton: Skeleton, lexicon: Lexicon, *, truncated: bool = Fa
     if not text:
         return []
     hits: list[Hit] = []
+    present = set(re.findall(r"⟨\d+:([A-Za-z]+)⟩", text))
     for pattern in compile_patterns(lexicon):
+        if any(not present & set(alternatives.split("|")) for alternatives in pattern.needs):
+            continue
         for found in pattern.regex.finditer(text):
             groups = found.groupdict()
             items = split_items(groups["items"]) if groups.get("items") else ()

@@ -11,7 +11,7 @@ from .lexicon import Lexicon, load_lexicon
 from .mentions import Mention, find_mentions
 from .model import Entity, Extraction, Fact
 from .normalise import name_key
-from .relations import CONTEXT, Skeleton, SkeletonMention, match_sentence
+from .relations import CONTEXT, Hit, Skeleton, SkeletonMention, match_sentence
 from .resolve import Registry
 from .sentences import Sentence, sentences_of_release
 
@@ -235,8 +235,13 @@ def _read_facts(parsed, surface_keys, by_key, lexicon) -> list[Fact]:
         skeleton, first_org = _skeleton(sentence.text, mentions, surface_keys, previous_subject, last_company,
                                         primary, about_subject, recent)
 
-        def context(types, skeleton=skeleton):
-            """The entity a sentence leaves implicit: its first mention of the types, else the latest one."""
+        def context(types, position, skeleton=skeleton):
+            """The entity a sentence leaves implicit: the nearest mention of the types before the match,
+            else the sentence's first one, else the latest one in the text."""
+            before = [int(i) for i in re.findall(r"⟨(\d+):", skeleton.text[:position])]
+            nearest = next((skeleton.mentions[i].key for i in reversed(before) if skeleton.mentions[i].type in types), None)
+            if nearest is not None:
+                return nearest
             inside = next((m.key for m in skeleton.mentions if m.type in types), None)
             if inside is not None:
                 return inside
@@ -244,10 +249,13 @@ def _read_facts(parsed, surface_keys, by_key, lexicon) -> list[Fact]:
                 return previous_subject
             return next((recent[t] for t in types if t in recent), None)
 
-        for hit in match_sentence(skeleton, lexicon, truncated=sentence.truncated):
+        for hit in _hits(skeleton, lexicon, sentence.truncated):
             facts.extend(_facts_from_hit(hit, skeleton, sentence.text, by_key, context))
         if first_org is not None:
             previous_subject = first_org
+        first_company = next((m.key for m in skeleton.mentions if m.type is T.COMPANY), None)
+        if first_company is not None:
+            recent["first company"] = first_company
         products = list(dict.fromkeys(m.key for m in skeleton.mentions if m.type is T.PRODUCT))
         if products:
             recent["products"] = products
@@ -256,6 +264,38 @@ def _read_facts(parsed, surface_keys, by_key, lexicon) -> list[Fact]:
             if mention.type is T.COMPANY:
                 last_company = mention.key
     return facts
+
+
+_APPOSITION = re.compile(r"(?<=⟩), (?:a|an|the|which|who|whose|one of|now|formerly|part of|owned by)\b[^,;.]*?(?:, |(?=[.;]|$))")
+
+
+def _hits(skeleton: Skeleton, lexicon: Lexicon, truncated: bool) -> list[Hit]:
+    """Pattern hits of a sentence, reading past appositions.
+
+    "A, a unit of B, co-developed X" says A developed X. A match that starts inside an apposition
+    and runs past its end ("B, co-developed X") is discarded, and the sentence is matched again
+    with its appositions removed ("A co-developed X").
+    """
+    spans = [m.span() for m in _APPOSITION.finditer(skeleton.text)]
+    full = match_sentence(skeleton, lexicon, truncated=truncated)
+    if not spans:
+        return full
+    kept = [h for h in full if not any(start <= h.position < end < h.end for start, end in spans)]
+    reduced_text = _APPOSITION.sub(" ", skeleton.text)
+    reduced = match_sentence(Skeleton(reduced_text, skeleton.mentions), lexicon, truncated=truncated)
+    to_full = _position_map(skeleton.text, reduced_text)
+    return kept + [Hit(h.rule, h.predicate, h.subjects, h.objects, h.items, to_full(h.position), to_full(h.end))
+                   for h in reduced]
+
+
+def _position_map(full: str, reduced: str):
+    """Map a position in the reduced skeleton to the full one via the placeholder before it."""
+    def mapped(position: int) -> int:
+        before = re.findall(r"⟨\d+:[A-Za-z]+⟩", reduced[:position])
+        if not before:
+            return 0
+        return full.find(before[-1]) + len(before[-1])
+    return mapped
 
 
 def _skeleton(text, mentions, surface_keys, previous_subject, last_company, primary, about_subject, recent):
@@ -305,7 +345,8 @@ def _skeleton(text, mentions, surface_keys, previous_subject, last_company, prim
             elif noun == "brand":
                 antecedent = None
             else:
-                antecedent = last_org_in_sentence if last_org_in_sentence and last_org_in_sentence[0] is T.COMPANY else last_company
+                antecedent = last_org_in_sentence if last_org_in_sentence and last_org_in_sentence[0] is T.COMPANY \
+                    else recent.get("first company") or last_company
         else:
             antecedent = last_org_in_sentence or previous_subject
         if antecedent == "products":
@@ -340,9 +381,9 @@ def _skeleton(text, mentions, surface_keys, previous_subject, last_company, prim
 def _facts_from_hit(hit, skeleton: Skeleton, evidence: str, by_key, context) -> list[Fact]:
     facts = []
     domain, range_ = signature(hit.predicate)
-    subjects = [context(domain) if i == CONTEXT else skeleton.mentions[i].key for i in hit.subjects]
+    subjects = [context(domain, hit.position) if i == CONTEXT else skeleton.mentions[i].key for i in hit.subjects]
     subjects = [s for s in subjects if s is not None]
-    objects = [context(range_ | {T.INITIATIVE}) if i == CONTEXT else skeleton.mentions[i].key for i in hit.objects]
+    objects = [context(range_ | {T.INITIATIVE}, hit.position) if i == CONTEXT else skeleton.mentions[i].key for i in hit.objects]
     objects = [o for o in objects if o is not None]
     if hit.items:
         for item in hit.items:

@@ -52,6 +52,9 @@ class Hit:
     subjects: tuple[int, ...]
     objects: tuple[int, ...]
     items: tuple[str, ...] = ()
+    position: int = 0
+    """Where the match starts in the skeleton; a contextual subject is the nearest name before it."""
+    end: int = 0
 
 
 def _types(spec: str) -> tuple[str, bool]:
@@ -115,6 +118,7 @@ class CompiledPattern:
     object_types: str
     needs: frozenset[str]
     """Entity types of which the skeleton must hold at least one each for the pattern to have a chance."""
+
 
 
 def _compiled(lexicon: Lexicon) -> tuple[CompiledPattern, ...]:
@@ -229,7 +233,7 @@ def match_sentence(skeleton: Skeleton, lexicon: Lexicon, *, truncated: bool = Fa
                 subjects = _indexes(groups.get(pattern.subject) or "")
                 objects = _indexes(groups.get(pattern.object) or "")
             if (subjects and (objects or items)):
-                hits.append(Hit(pattern.id, pattern.predicate, subjects, objects, items))
+                hits.append(Hit(pattern.id, pattern.predicate, subjects, objects, items, found.start(), found.end()))
     return hits
 
 

@@ -155,18 +155,20 @@ def _read_bytes(path: Path, source: str) -> bytes:
         raise ReleaseError(source, "is a folder, not a release file; pass folders to build on their own") from None
     except OSError as exc:
         raise ReleaseError(source, f"cannot open file ({exc.strerror or exc})") from None
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
+    try:
+        info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
             raise ReleaseError(source, "is a folder, not a release file; pass folders to build on their own")
         if not stat.S_ISREG(info.st_mode):
             raise ReleaseError(source, "is not a regular file (a device, FIFO or socket); nothing to read")
         if info.st_size > MAX_BYTES:
             raise ReleaseError(source, f"file is {_mib(info.st_size)}; files larger than {_mib(MAX_BYTES)} are refused")
-        try:
+        with os.fdopen(fd, "rb", closefd=False) as handle:
             data = handle.read(MAX_BYTES + 1)
-        except OSError as exc:
-            raise ReleaseError(source, f"cannot read file ({exc.strerror or exc})") from None
+    except OSError as exc:
+        raise ReleaseError(source, f"cannot read file ({exc.strerror or exc})") from None
+    finally:
+        os.close(fd)
     if len(data) > MAX_BYTES:  # the file grew after it was measured
         raise ReleaseError(source, f"file is larger than {_mib(MAX_BYTES)}; files that large are refused")
     return data

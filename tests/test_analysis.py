@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from itertools import pairwise
 
 import networkx as nx
 import pytest
@@ -11,7 +12,6 @@ from click.testing import CliRunner
 from mobkg.analysis import (
     EntityRef,
     Hop,
-    entity_graph,
     find_entities,
     format_path,
     format_stats,
@@ -20,6 +20,7 @@ from mobkg.analysis import (
 )
 from mobkg.cli import cli
 from mobkg.errors import QueryError
+from mobkg.export import entity_graph
 from mobkg.vocab import EntityType, Predicate
 
 ID = "https://w3id.org/mobkg/id/"
@@ -110,7 +111,7 @@ def test_shortest_path_is_shortest(fixture_store):
         ends = [e.iri for name in (source, target) for e in find_entities(entity_graph(fixture_store), name)]
         assert len(hops) == nx.shortest_path_length(graph, *ends)
         assert hops[0].start.label == source and hops[-1].end.label == target
-        assert all(a.end == b.start for a, b in zip(hops, hops[1:]))
+        assert all(a.end == b.start for a, b in pairwise(hops))
 
 
 def test_path_to_itself_is_empty_and_no_path_is_none(fixture_store):

@@ -7,13 +7,19 @@ import json
 
 import networkx as nx
 import pytest
+from conftest import fixture_graphs
 from rdflib import RDF, Dataset, Graph
 from rdflib.compare import isomorphic
 
-from mobkg.export import JSONLD_CONTEXT, ExportFormat, export_store, load_dataset, to_networkx
+from mobkg.export import (
+    JSONLD_CONTEXT,
+    ExportFormat,
+    entity_graph,
+    export_store,
+    load_dataset,
+    to_networkx,
+)
 from mobkg.vocab import MOB, EntityType, Predicate
-
-from conftest import fixture_graphs
 
 ENTITY_CLASSES = {t.iri for t in EntityType}
 RELATIONS = {p.iri for p in Predicate}
@@ -81,6 +87,12 @@ def test_a_label_that_differs_between_releases_becomes_an_alias():
                     format="turtle")
     node = to_networkx(dataset).nodes[KESTROVA]
     assert (node["label"], node["aliases"], node["releases"]) == ("Kestrova Group", "KESTROVA GROUP", 3)
+
+
+def test_the_store_and_the_dataset_give_the_same_network(fixture_store):
+    from_store, from_dataset = entity_graph(fixture_store), to_networkx(load_dataset(fixture_store))
+    assert list(from_store.nodes(data=True)) == list(from_dataset.nodes(data=True))
+    assert list(from_store.edges(keys=True, data=True)) == list(from_dataset.edges(keys=True, data=True))
 
 
 def test_graphml_export_is_deterministic(fixture_store):

@@ -7,14 +7,18 @@ the rows below were worked out by hand from it. A new .rq file fails
 
 from __future__ import annotations
 
+import socket
+
+import pyoxigraph
 import pytest
 from click.testing import CliRunner
-
-from mobkg import run_query, saved_queries
-from mobkg.cli import cli
-from mobkg.validate import validate_graphs
-
 from conftest import fixture_graphs
+
+from mobkg import open_store, run_query, saved_queries
+from mobkg.cli import cli
+from mobkg.query import bind_parameters
+from mobkg.stores.embedded import to_rdflib
+from mobkg.validate import validate_graphs
 
 FX = "https://w3id.org/mobkg/release/fx0"
 HELIX = "Kestrova Group Unveils Helix Platform for Its Brisa and Vantor Marques"
@@ -23,6 +27,8 @@ QUARTZ = "Ostrel Cells to Supply Quartz Cells for Brisa One"
 OGCA = "Open Grid Charging Alliance Welcomes Ostrel Cells and Announces Grid Summit 2025"
 NIGHT = "Brisa One Launch Night Draws Crowds in Graz"
 MODELS = "The first model on Helix will be the Brisa One compact crossover, followed by the Vantor V8 delivery van."
+UNIT = ("Kestrova Charging, a unit of Kestrova Mobility, which is itself part of Kestrova Group, "
+        "will supply hardware for the pilot.")
 JOINS = "Ostrel Cells joins Kestrova Group and Tarnwell Energy as a member of the Open Grid Charging Alliance."
 
 # query name -> list of (parameters, expected rows in order); "" stands for an unbound cell.
@@ -138,9 +144,7 @@ EXPECTED: dict[str, list[tuple[dict[str, str], list[tuple[str, ...]]]]] = {
             ("Kestrova Group", "partnerOf", "Ostrel Cells", "2025-03-05", QUARTZ,
              "The supply agreement makes Kestrova Group and Ostrel Cells long-term partners."),
             ("Kestrova Group", "memberOf", "Open Grid Charging Alliance", "2025-04-22", OGCA, JOINS),
-            ("Kestrova Mobility", "subsidiaryOf", "Kestrova Group", "2025-04-22", OGCA,
-             "Kestrova Charging, a unit of Kestrova Mobility, which is itself part of Kestrova Group, "
-             "will supply hardware for the pilot."),
+            ("Kestrova Mobility", "subsidiaryOf", "Kestrova Group", "2025-04-22", OGCA, UNIT),
         ]),
         ({"entity": "Theo Varga"}, []),
     ],
@@ -199,6 +203,10 @@ EXPECTED: dict[str, list[tuple[dict[str, str], list[tuple[str, ...]]]]] = {
         ({"text": "gca"}, [("Open Grid Charging Alliance", "Alliance", "OGCA")]),
     ],
 }
+
+# These name the graph of every pattern, so they need no union default graph on a server.
+GRAPH_ONLY = ["corrected-releases", "entity-provenance", "most-mentioned-entities", "partners-of-company",
+              "release-timeline"]
 
 SAVED = saved_queries()
 CASES = [(name, params, rows) for name in sorted(EXPECTED) for params, rows in EXPECTED[name]]
@@ -290,3 +298,43 @@ def test_queries_command_lists_every_file_with_its_description():
         assert saved.description in listed[name]
         for param in saved.params:
             assert f"--param {param}=" in listed[name]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """An Oxigraph server over a copy of the fixture graph."""
+    from mobkg.server import OxigraphServer
+
+    path = tmp_path_factory.mktemp("served") / "store"
+    store = open_store(str(path))
+    store.replace_graphs(fixture_graphs())
+    store.close()
+    with OxigraphServer(path, port=free_port()) as running:
+        yield running
+
+
+@pytest.mark.server
+def test_saved_queries_give_the_same_rows_on_a_sparql_server(server):
+    from mobkg.stores.remote import RemoteStore
+
+    remote = RemoteStore(server.url)
+    for name, params, rows in CASES:
+        assert cells(run_query(remote, name, params)) == rows, f"{name} with {params} over HTTP"
+
+
+@pytest.mark.parametrize("name", GRAPH_ONLY)
+def test_provenance_queries_need_no_union_default_graph(fixture_store, name):
+    # A plain pyoxigraph store keeps its default graph empty, as many SPARQL servers do.
+    plain = pyoxigraph.Store()
+    plain.load(fixture_store.dump_nquads(), format=pyoxigraph.RdfFormat.N_QUADS)
+    for params, rows in EXPECTED[name]:
+        solutions = plain.query(bind_parameters(SAVED[name].text, params, SAVED[name].params))
+        variables = [v.value for v in solutions.variables]
+        got = [tuple("" if (term := to_rdflib(row[v])) is None else str(term) for v in variables) for row in solutions]
+        assert got == rows, f"{name} with {params}, default graph not the union"

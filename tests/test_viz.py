@@ -12,14 +12,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import fixture_graphs
 from rdflib import Graph
 
 from mobkg import open_store
 from mobkg.cli import cli
 from mobkg.errors import QueryError
 from mobkg.viz import embed_json, render_html, viz_data
-
-from conftest import fixture_graphs
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from itertools import product
+from itertools import pairwise, product
 
 import networkx as nx
 
 from .errors import QueryError
-from .export import load_dataset, to_networkx
+from .export import entity_graph
 from .stores import GraphStore
 from .vocab import MOB, PROV, SCHEMA, EntityType, Predicate
 
@@ -28,7 +28,6 @@ __all__ = [
     "Hop",
     "graph_stats",
     "format_stats",
-    "entity_graph",
     "find_entities",
     "resolve_name",
     "shortest_path",
@@ -188,16 +187,8 @@ def format_stats(stats: GraphStats) -> str:
         note = " (betweenness estimated from a sample)" if stats.betweenness_sampled else ""
         width = max(len(str(c.entity)) for c in stats.central)
         lines += ["", f"most central entities{note}", f"  {'entity':{width}}  degree  betweenness"]
-        lines += [f"  {str(c.entity):{width}}  {c.degree:>6}  {c.betweenness:>11.4f}" for c in stats.central]
+        lines += [f"  {c.entity!s:{width}}  {c.degree:>6}  {c.betweenness:>11.4f}" for c in stats.central]
     return "\n".join(lines)
-
-
-def entity_graph(store: GraphStore) -> nx.MultiDiGraph:
-    """The networkx view of ``store``: entities as nodes, distinct facts as edges (see :func:`~mobkg.export.to_networkx`).
-
-    :raises StoreError: if the store cannot be read.
-    """
-    return to_networkx(load_dataset(store))
 
 
 def _names(data: dict) -> set[str]:
@@ -268,7 +259,7 @@ def shortest_path(store: GraphStore, source: str, target: str) -> list[Hop] | No
             best = nodes
     if best is None:
         return None
-    return [_hop(graph, a, b) for a, b in zip(best, best[1:])]
+    return [_hop(graph, a, b) for a, b in pairwise(best)]
 
 
 def _hop(graph: nx.MultiDiGraph, a: str, b: str) -> Hop:

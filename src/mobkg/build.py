@@ -21,7 +21,8 @@ from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
 from .extract import Entity, Extraction
-from .extract.normalise import slug
+from .extract.lexicon import load_lexicon
+from .extract.normalise import slug, strip_legal_form
 from .release import Release
 from .vocab import ENTITY_NS, MOB, PROV, RELEASE_NS, SCHEMA, EntityType
 
@@ -36,11 +37,16 @@ def release_iri(release: Release) -> URIRef:
 
 
 def entity_iri(entity_type: EntityType, label: str) -> URIRef:
-    """Stable IRI of an entity from its type and normalised name.
+    """Stable IRI of an entity from its type and normalised name; a company's legal form is left out,
+    so "Acme Motors GmbH" in one release and "Acme Motors" in another are one node.
 
     >>> str(entity_iri(EntityType.BRAND, "OMODA & JAECOO"))
     'https://w3id.org/mobkg/id/brand/omoda-and-jaecoo'
+    >>> entity_iri(EntityType.COMPANY, "Acme Motors GmbH") == entity_iri(EntityType.COMPANY, "Acme Motors")
+    True
     """
+    if entity_type in (EntityType.COMPANY, EntityType.ALLIANCE):
+        label = strip_legal_form(label, load_lexicon().legal_forms)
     return ENTITY_NS[f"{entity_type.value.lower()}/{slug(label)}"]
 
 

@@ -16,13 +16,14 @@ import html
 import json
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from importlib.resources import files
 
 import networkx as nx
-from rdflib import RDF, Dataset
+from rdflib import RDF
 
 from .analysis import resolve_name
-from .export import load_dataset, to_networkx
+from .export import entity_graph, store_quads
 from .stores import GraphStore
 from .vocab import MOB, SCHEMA, EntityType
 
@@ -42,7 +43,9 @@ TYPE_COLOURS: dict[EntityType, str] = {
 }
 """Colour of each entity type (Tableau 10), in legend order."""
 
-_STATEMENT_PARTS = {RDF.subject: "subject", RDF.predicate: "predicate", RDF.object: "object"}
+_STATEMENT_PARTS = {str(RDF.subject): "subject", str(RDF.predicate): "predicate", str(RDF.object): "object"}
+_HEADLINE, _DATE, _SUBJECT_OF = str(SCHEMA.headline), str(SCHEMA.datePublished), str(SCHEMA.subjectOf)
+_EVIDENCE, _MOB = str(MOB.evidence), str(MOB)
 
 
 def _neighbourhood(graph: nx.MultiDiGraph, focus: str, depth: int) -> nx.MultiDiGraph:
@@ -53,33 +56,30 @@ def _neighbourhood(graph: nx.MultiDiGraph, focus: str, depth: int) -> nx.MultiDi
     return graph.subgraph(keep)
 
 
-def _provenance(dataset: Dataset) -> tuple[dict, dict, dict]:
+def _provenance(quads: Iterable[tuple[str, str, str, str]]) -> tuple[dict, dict, dict]:
     """Release headlines and dates; evidence per (fact, release); releases per entity."""
     headlines: dict[str, str] = {}
     dates: dict[str, str] = {}
     mentions: dict[str, set[str]] = defaultdict(set)
     statements: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
     sentences: dict[tuple[str, str], set[str]] = defaultdict(set)
-    # One pass over the quads; asking each release graph in turn is far slower in rdflib.
-    for s, p, o, release in dataset.quads((None, None, None, None)):
-        graph = str(release)
-        if s == release and p == SCHEMA.headline:
-            headlines[graph] = str(o)
-        elif s == release and p == SCHEMA.datePublished:
-            dates[graph] = str(o)
-        elif p == SCHEMA.subjectOf and o == release:
-            mentions[str(s)].add(graph)
+    for s, p, o, release in quads:
+        if s == release and p == _HEADLINE:
+            headlines[release] = o
+        elif s == release and p == _DATE:
+            dates[release] = o
+        elif p == _SUBJECT_OF and o == release:
+            mentions[s].add(release)
         elif p in _STATEMENT_PARTS:
-            statements[(graph, str(s))][_STATEMENT_PARTS[p]] = str(o)
-        elif p == MOB.evidence:
-            sentences[(graph, str(s))].add(str(o))
+            statements[(release, s)][_STATEMENT_PARTS[p]] = o
+        elif p == _EVIDENCE:
+            sentences[(release, s)].add(o)
     releases = {g: {"headline": h, "date": dates.get(g)} for g, h in headlines.items()}
     evidence: dict[tuple[str, str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    mob = str(MOB)
-    for (graph, statement), parts in statements.items():
+    for (release, statement), parts in statements.items():
         predicate = parts.get("predicate", "")
-        if len(parts) == 3 and predicate.startswith(mob):
-            evidence[(parts["subject"], predicate[len(mob):], parts["object"])][graph] |= sentences[(graph, statement)]
+        if len(parts) == 3 and predicate.startswith(_MOB):
+            evidence[(parts["subject"], predicate[len(_MOB):], parts["object"])][release] |= sentences[(release, statement)]
     return releases, evidence, mentions
 
 
@@ -95,11 +95,10 @@ def viz_data(store: GraphStore, focus: str | None = None, depth: int = 2) -> dic
     """
     if depth < 0:
         raise ValueError(f"depth must be 0 or more, not {depth}")
-    dataset = load_dataset(store)
-    graph = to_networkx(dataset)
+    graph = entity_graph(store)
     if focus is not None:
         graph = _neighbourhood(graph, focus, depth)
-    releases, evidence, mentions = _provenance(dataset)
+    releases, evidence, mentions = _provenance(store_quads(store))
     nodes = [
         {
             "id": node,

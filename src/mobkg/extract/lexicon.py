@@ -46,6 +46,11 @@ class Lexicon:
     def words(self, name: str) -> frozenset[str]:
         return self._sets[name]
 
+    @property
+    def legal_forms(self) -> frozenset[str]:
+        """Legal-form suffixes that do not change which company a name denotes (not Group, Company, Holding)."""
+        return self._sets["legal_suffixes"] - {"group", "company", "holding", "holdings"}
+
     def __post_init__(self):
         self._sets = {k: frozenset(v) for k, v in self.vocabulary.items() if isinstance(v, list)}
 

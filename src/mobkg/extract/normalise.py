@@ -6,7 +6,7 @@ import hashlib
 import re
 import unicodedata
 
-__all__ = ["match_key", "name_key", "slug"]
+__all__ = ["match_key", "name_key", "slug", "strip_legal_form"]
 
 _IGNORED = re.compile(r"[\"'“”‘’`.,;:()\[\]]")
 
@@ -48,3 +48,15 @@ def slug(name: str) -> str:
     # Letters outside ASCII were lost: keep what is left readable, make it unique by hash.
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
     return f"{ascii_slug}-{digest}" if ascii_slug else digest
+
+
+def strip_legal_form(name: str, suffixes: frozenset[str]) -> str:
+    """``name`` without its trailing legal form, so "Acme Motors S.p.A." and "Acme Motors" are one company.
+
+    >>> strip_legal_form("Acme Motors Co., Ltd.", frozenset({"co.", "ltd."}))
+    'Acme Motors'
+    """
+    words = name.replace(",", " ").split()
+    while len(words) > 1 and words[-1].lower() in suffixes:
+        words.pop()
+    return " ".join(words)

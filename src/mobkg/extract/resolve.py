@@ -16,7 +16,7 @@ from ..vocab import EntityType
 from .lexicon import GazetteerEntry, Lexicon
 from .mentions import Mention
 from .model import Entity
-from .normalise import name_key
+from .normalise import name_key, strip_legal_form
 
 __all__ = ["Registry"]
 
@@ -119,6 +119,9 @@ class Registry:
             members = [m for m in members if types[m] is entity_type]
             entry = next((self.entries[m] for m in members if m in self.entries), None)
             label = self._label(members, entry, entity_type)
+            if entry is None and entity_type in (T.COMPANY, T.ALLIANCE):
+                # "Nordcell Batteries AB" is labelled "Nordcell Batteries" in every release that names it.
+                label = strip_legal_form(label, self.lexicon.legal_forms)
             aliases = set(members) | {a for m in members for a in self.extra_aliases.get(m, ())}
             if entry is not None:
                 aliases.add(entry.label)
@@ -151,11 +154,7 @@ class Registry:
 
     def _core(self, surface: str) -> str:
         """A name without its trailing legal form ("Co., Ltd.", "GmbH", "S.p.A.")."""
-        words = surface.replace(",", " ").split()
-        legal = self.lexicon.words("legal_suffixes") - {"group", "company", "holding", "holdings"}
-        while len(words) > 1 and words[-1].lower() in legal:
-            words.pop()
-        return name_key(" ".join(words))
+        return name_key(strip_legal_form(surface, self.lexicon.legal_forms))
 
     def _link_short_forms(self, types, union) -> None:
         """``Acme`` → ``Acme Motors Group``: a short form names the one longer company (or alliance) it starts.

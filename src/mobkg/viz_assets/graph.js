@@ -27,6 +27,9 @@
     e.source.edges.push(e); e.target.edges.push(e);
   });
   bendParallelEdges();
+  edges.forEach(function (e) {  // hubs get longer edges, so their neighbours' labels have room
+    e.length = 50 + 8 * (Math.sqrt(e.source.degree) + Math.sqrt(e.target.degree));
+  });
 
   function radius(n) { return 6 + 2.2 * Math.sqrt(n.degree); }
 
@@ -114,14 +117,14 @@
     var n = nodes.length;
     if (n < 2) return;
     var ticks = n > 3000 ? 120 : n > 800 ? 200 : 320;
-    var length = 60, spring = 0.05, strength = 200, gravity = 0.04;
+    var spring = 0.05, strength = 220, gravity = 0.04;
     for (var t = 0; t < ticks; t++) {
       var alpha = 1 - t / ticks;
       var root = buildTree();
       nodes.forEach(function (a) { repel(root, a, strength); });
       edges.forEach(function (e) {
         var dx = e.target.x - e.source.x, dy = e.target.y - e.source.y;
-        var d = Math.sqrt(dx * dx + dy * dy) || 1, f = spring * (d - length) / d;
+        var d = Math.sqrt(dx * dx + dy * dy) || 1, f = spring * (d - e.length) / d;
         e.source.vx += dx * f; e.source.vy += dy * f;
         e.target.vx -= dx * f; e.target.vy -= dy * f;
       });
@@ -353,6 +356,13 @@
     n.el.classList.add("selected");
     n.edges.forEach(function (e) { e.el.classList.add("incident"); e.path.setAttribute("marker-end", "url(#arrow-strong)"); });
     showDetails(n);
+    keepClearOfPanel(n);
+  }
+
+  function keepClearOfPanel(n) {  // pan so the selected entity is not hidden behind the details panel
+    var box = svg.getBoundingClientRect(), free = box.width - panel.getBoundingClientRect().width - 40;
+    var x = view.x + n.x * view.k;
+    if (free > 100 && x > free) { view.x -= x - free * 0.6; applyView(); }
   }
 
   function showDetails(n) {

@@ -159,9 +159,6 @@ class _Run:
         self.pending: dict[str, Graph] = {}
         self.flushed: set[str] = set()
 
-    def _touched(self, name: str) -> bool:
-        return name in self.pending or name in self.flushed
-
     def _wins(self, name: str, correction: bool) -> bool:
         current = self.decisions.get(name)
         return current is None or correction or not current.correction
@@ -171,13 +168,18 @@ class _Run:
         names = self.by_sha.get(sha, [])
         if not names:
             return False
-        if any(self._wins(n, self.known[n][1]) and self._touched(n) for n in names):
-            return False  # this build replaced one of its graphs: the file must be rebuilt to win it back
-        for name in names:
-            if self._wins(name, self.known[name][1]):
-                self.decisions[name] = _Decision(self.known[name][1])
+        winning = [name for name in names if self._wins(name, self.known[name][1])]
+        if any(name in self.flushed for name in winning):
+            return False  # this build already overwrote one of its graphs: rebuild the file to win it back
+        for name in winning:
+            self._keep_stored(name)
         self.progress(len(names))
         return True
+
+    def _keep_stored(self, name: str) -> None:
+        """The store already holds the winning release of ``name``: drop what this build queued for it."""
+        self.pending.pop(name, None)
+        self.decisions[name] = _Decision(self.known[name][1])
 
     def take(self, built: _Built) -> None:
         """Decide what to do with one release (in file order) and queue its graph if it must be written."""
@@ -191,8 +193,8 @@ class _Run:
             return
         if not self._wins(name, correction):
             return
-        if stored_sha == release.sha256 and not self._touched(name):
-            self.decisions[name] = _Decision(correction)
+        if stored_sha == release.sha256 and name not in self.flushed:
+            self._keep_stored(name)
             return
         if built.graph is None and built.violations is None:
             built = _build_one(release)

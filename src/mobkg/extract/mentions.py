@@ -235,6 +235,8 @@ class _Finder:
         """``TIGGO 7``, ``Han L``, ``SEAL U DM-i``, ``ZEEKR 001 FR``: a name followed by a model code."""
         if len(words) < 2 or _YEAR.fullmatch(words[-1]):
             return False
+        if any(e.type is T.PLACE for e in self.gazetteer(words[-1])):
+            return False  # "Acme UK" is a regional arm, not a model
         for k in range(1, len(words)):
             if _CODE.fullmatch(words[k]) and not _YEAR.fullmatch(words[k]):
                 return all(_SUFFIX_CODES.fullmatch(x) for x in words[k + 1:]) and words[0][0].isupper()
@@ -377,10 +379,12 @@ def find_mentions(text: str, lexicon: Lexicon) -> list[Mention]:
         typed = finder.type_chunk(first, last)
         product_heads = finder.trailing_heads(last, lexicon.words("product_heads"))
         tech_heads = finder.trailing_heads(last, lexicon.words("technology_heads") - {"model", "network", "pilot", "motor", "assistant", "suite"})
-        specific = product_heads and tokens[last + product_heads - 1].lower not in _GENERIC_PRODUCT_WORDS
+        specific = product_heads and tokens[last + product_heads - 1].lower not in _GENERIC_PRODUCT_WORDS \
+            and not (last - first == 1 and re.search(r"-[a-z]{4,}$", tokens[first].text))  # "D-segment SUV"
         if typed is None and specific and (first > 0 or last - first > 1 or not tokens[first].text.istitle()):
             typed = (T.PRODUCT, 2, "named-product", None)
-        if typed is None and tech_heads and (last - first > 1 or len(tokens[first].text) > 2):
+        if typed is None and tech_heads and (last - first > 1 or len(tokens[first].text) > 2) \
+                and tokens[first].lower not in finder.stop:
             typed = (T.TECHNOLOGY, 2, "named-technology", None)
         if typed is None or typed[0] is None:
             kind = _TYPE_NOUNS.get(tokens[last].lower if last < len(tokens) else "")

@@ -50,7 +50,7 @@ def _brand_context_retype(text: str, mentions: list[Mention], lexicon: Lexicon) 
     nouns = "|".join(sorted(lexicon.words("brand_nouns"), key=len, reverse=True))
     listed = r"(?:\s*(?:,|and|&|as well as|, and)\s*(?:the\s+)?)"
     spans = []
-    for m in re.finditer(rf"(?:\b(?:{nouns})\b(?:\s+also)?(?:\s+such as|\s+including|\s+like|\s+include|\s+includes|\s+are|:|\s+-|\s+–|\s+—|,|\s+of)+\s*)", text, re.IGNORECASE):
+    for m in re.finditer(rf"(?:\b(?:{nouns})\b(?:\s+also)?(?:\s+such as|\s+including|\s+like|\s+include|\s+includes|\s+are|:|\s+-|\s+–|\s+—|,)+\s*)", text, re.IGNORECASE):
         spans.append((m.end(), "after"))
     for m in re.finditer(rf"\b(?:{nouns})\b", text, re.IGNORECASE):
         spans.append((m.start(), "before"))
@@ -58,6 +58,9 @@ def _brand_context_retype(text: str, mentions: list[Mention], lexicon: Lexicon) 
         chain = _adjacent_chain(mentions, position, direction, text, listed)
         for mention in chain:
             coded = mention.type is T.PRODUCT and any(ch.isdigit() for ch in mention.text)
+            corporate_name = mention.type is T.COMPANY and mention.rule in ("head-word", "gazetteer-legal-name", "described-organisation")
+            if corporate_name:
+                continue  # "Acme Motor Group" stays a company even next to the word "brand"
             if mention.type in (None, T.COMPANY, T.BRAND) or (mention.type is T.PRODUCT and mention.strength < 3 and not coded):
                 mention.type, mention.strength, mention.rule = T.BRAND, 3, "brand-list"
 

@@ -19,6 +19,7 @@ from .lexicon import Lexicon
 __all__ = ["SkeletonMention", "Skeleton", "compile_patterns", "match_sentence", "split_items", "Hit", "CONTEXT"]
 
 _ADJ = r"(?:⟨\d+:Place⟩[-‑–]\w+ )?(?:[\w\-’'&%.,]+ ){0,6}?"
+_MODS = r"(?:(?!(?:at|in|on|of|for|with|to|from|by|and|or|the|a|an)\b)[\w\-’']+ ){0,4}?"
 _GAP = r"(?:[^⟨⟩.!?;]|⟨\d+:Place⟩){0,120}?"
 _ANY = r"[^.!?;]*?"
 _ITEMS = (r"(?-i:(?P<items>[a-z][a-z0-9\- ,&]*?))"
@@ -87,6 +88,8 @@ def _compile(template: str, lexicon: Lexicon) -> re.Pattern:
             return _mention_regex(group, spec)
         if inner == "adj":
             return _ADJ
+        if inner == "mods":
+            return _MODS
         if inner == "gap":
             return _GAP
         if inner == "any":

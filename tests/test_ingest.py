@@ -39,15 +39,19 @@ def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_second_build_reads_no_file_and_writes_nothing(store, monkeypatch):
-    first = ingest([EXAMPLES], store)
+def test_second_build_builds_nothing_and_reads_only_superseded_originals(store, monkeypatch):
+    paths = [*ORIGINALS, CORRECTION]
+    first = ingest(paths, store)
     before = store.dump_nquads()
-    reads = []
-    monkeypatch.setattr(ingest_module, "read_release_file", lambda path: reads.append(path) or read_release_file(path))
-    second = ingest([EXAMPLES], store)
-    assert first.written == first.releases > 0
+    reads, builds = [], []
+    monkeypatch.setattr(ingest_module, "read_release_file", lambda path: reads.append(path.name) or read_release_file(path))
+    monkeypatch.setattr(ingest_module, "release_graph", lambda release: builds.append(release) or None)
+    second = ingest(paths, store)
+    assert first.written == first.releases == len(ORIGINALS)
     assert (second.written, second.unchanged, second.releases) == (0, first.releases, first.releases)
-    assert reads == []  # skipped by the hash of the file's bytes
+    # Files whose bytes the store holds are skipped unread; the original a correction replaced is
+    # read (its hash is in no graph) but not built.
+    assert reads == ["norvik-tram-order.txt"] and builds == []
     assert store.dump_nquads() == before
 
 

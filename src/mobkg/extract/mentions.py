@@ -156,9 +156,11 @@ class _Finder:
                 i += title
                 continue
             if token.lower in self.stop and not token.text.isupper():
-                # "New York", "Global Battery Alliance": a soft stop word may open a longer name.
+                # "New York", "Global Battery Alliance": a soft stop word may open a longer name;
+                # after "said", even "He" may be a surname ("said He Xiaopeng, CEO of ...").
                 nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-                soft = token.lower not in _FUNCTION_WORDS and nxt is not None and _capitalised(nxt) \
+                after_speech = i > 0 and tokens[i - 1].lower in {"said", "says"}
+                soft = (token.lower not in _FUNCTION_WORDS or after_speech) and nxt is not None and _capitalised(nxt) \
                     and nxt.lower not in self.stop and not self._is_title(i + 1)
                 if not soft:
                     i += 1
@@ -253,6 +255,8 @@ class _Finder:
                 return "organisation"
         if before and before[-1] in {"said", "says", "added", "explained", "noted", "commented", "stated"}:
             return "speaker"
+        if len(before) >= 2 and before[-1] == "," and before[-2] in self.titles:
+            return "person"  # "its chief operating officer, Jane Roe, said"
         return None
 
     def cue_after(self, last: int) -> str | None:
@@ -264,6 +268,8 @@ class _Finder:
             return "speaker"
         if words[0] == "," and len(words) > 1:
             tail = words[1:]
+            if tail[0] in {"the", "a", "an"} and len(tail) > 1 and (tail[1] in self.titles or tail[1] == "member"):
+                return "title"
             if tail[0] in self.titles or (len(tail) > 1 and " ".join(tail[:2]) in self.titles) or tail[0] in {"who"}:
                 return "title"
             if tail[0] in {"a", "an", "the"}:
@@ -357,7 +363,7 @@ class _Finder:
             words = self.tokens[last:last + size]
             if len(words) != size or not all(w.text.islower() or w.text.isupper() for w in words):
                 continue
-            if not all(re.fullmatch(r"[\w\-]+", w.text) for w in words):
+            if not all(re.fullmatch(r"[A-Za-z][\w\-]*", w.text) for w in words):
                 continue
             if " ".join(w.lower for w in words) in heads or (words[-1].lower in heads and size > 1
                                                                and words[-2].lower not in _FUNCTION_WORDS):
@@ -383,8 +389,9 @@ def find_mentions(text: str, lexicon: Lexicon) -> list[Mention]:
             and not (last - first == 1 and re.search(r"-[a-z]{4,}$", tokens[first].text))  # "D-segment SUV"
         if typed is None and specific and (first > 0 or last - first > 1 or not tokens[first].text.istitle()):
             typed = (T.PRODUCT, 2, "named-product", None)
+        plain_word = last - first == 1 and tokens[first].text.istitle() and not any(c.isdigit() for c in tokens[first].text)
         if typed is None and tech_heads and (last - first > 1 or len(tokens[first].text) > 2) \
-                and tokens[first].lower not in finder.stop:
+                and tokens[first].lower not in finder.stop and not plain_word:
             typed = (T.TECHNOLOGY, 2, "named-technology", None)
         if typed is None or typed[0] is None:
             kind = _TYPE_NOUNS.get(tokens[last].lower if last < len(tokens) else "")

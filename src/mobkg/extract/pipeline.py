@@ -58,7 +58,8 @@ def _brand_context_retype(text: str, mentions: list[Mention], lexicon: Lexicon) 
         chain = _adjacent_chain(mentions, position, direction, text, listed)
         for mention in chain:
             coded = mention.type is T.PRODUCT and any(ch.isdigit() for ch in mention.text)
-            corporate_name = mention.type is T.COMPANY and mention.rule in ("head-word", "gazetteer-legal-name", "described-organisation")
+            legal = mention.text.replace(",", " ").split()[-1].lower() in lexicon.words("legal_suffixes")
+            corporate_name = mention.type is T.COMPANY and (legal or mention.rule == "gazetteer-legal-name")
             if corporate_name:
                 continue  # "Acme Motor Group" stays a company even next to the word "brand"
             if mention.type in (None, T.COMPANY, T.BRAND) or (mention.type is T.PRODUCT and mention.strength < 3 and not coded):

@@ -22,7 +22,7 @@ _ADJ = r"(?:⟨\d+:Place⟩[-‑–]\w+ )?(?:[\w\-’'&%.,]+ ){0,6}?"
 _MODS = r"(?:(?!(?:at|in|on|of|for|with|to|from|by|and|or|the|a|an)\b)[\w\-’']+ ){0,4}?"
 _GAP = r"(?:[^⟨⟩.!?;]|⟨\d+:Place⟩){0,120}?"
 _ANY = r"[^.!?;]*?"
-_ITEMS = (r"(?-i:(?P<items>[a-z][a-z0-9\- ,&]*?))"
+_ITEMS = (r"(?-i:(?P<items>[a-z][a-z\- ,&]*?))"
           r"(?= for | in | with | to | at | as | across | through | by | from | since | that | which |, which|"
           r", and (?:is|has|was|it|its|[a-z]+s [a-z]+ (?:to|for|in|with))|, while|[.;:(]|$|⟨)")
 _PHRASE = r"(?-i:(?P<items>[a-z][a-z0-9\-]*(?: [a-z][a-z0-9\-]*){0,3}))"
@@ -188,12 +188,17 @@ def split_items(text: str) -> tuple[str, ...]:
         words = part.split()
         if not words or len(words) > 4 or len(part) < 4 or words[-1] in _NOT_SECTOR_HEADS or set(words) & _VERBS:
             continue
+        if words[-1] in _GENERIC_FIELDS or words[0] in _COUNTS:
+            continue  # "two business fields" announces a list, it is not a sector
         cleaned.append(part)
     return tuple(cleaned)
 
 
 _VERBS = {"owns", "own", "has", "have", "is", "are", "was", "were", "holds", "makes", "sells", "builds", "operates", "runs",
-          "supplies", "employs", "plans", "aims", "will", "can", "also", "which", "who", "it"}
+          "supplies", "employs", "plans", "aims", "will", "can", "also", "which", "who", "it", "most", "them", "people"}
+_GENERIC_FIELDS = {"field", "fields", "area", "areas", "business", "businesses", "segment", "segments", "sector", "sectors",
+                   "market", "markets", "industry", "industries", "activities", "operations"}
+_COUNTS = {"two", "three", "four", "five", "six", "several", "many", "multiple", "various", "both"}
 _NOT_SECTOR_HEADS = {"advanced", "automotive", "commercial", "development", "new", "global", "several", "key", "core",
                      "based", "other", "more", "such", "its", "their", "a", "an", "the", "energy-based"}
 

@@ -34,6 +34,7 @@ class Registry:
         self.defined: list[tuple[str, str]] = []
         self.extra_aliases: dict[str, set[str]] = defaultdict(set)
         self.order: dict[str, int] = {}
+        self.typed_entries: set[tuple[str, EntityType]] = set()
 
     def observe(self, mention: Mention) -> None:
         if mention.type is None:
@@ -43,6 +44,7 @@ class Registry:
         self.votes[surface][mention.type].append(mention.strength)
         if mention.entry is not None and mention.entry.type is mention.type:
             self.entries.setdefault(surface, mention.entry)
+            self.typed_entries.add((surface, mention.type))
         self.extra_aliases[surface] |= mention.aliases
         if mention.defined_alias:
             self.defined.append((surface, mention.defined_alias))
@@ -134,7 +136,9 @@ class Registry:
         known_keys = {e.key for e in entities}
         for surface, votes in self.votes.items():
             for entity_type, strengths in votes.items():
-                if entity_type is types.get(surface) or max(strengths) < 3:
+                if entity_type is types.get(surface):
+                    continue
+                if max(strengths) < 3 and (surface, entity_type) not in self.typed_entries:
                     continue
                 entity = Entity(surface, entity_type)
                 if entity.key not in known_keys:

@@ -129,3 +129,24 @@ def test_lexicons_are_data_and_patterns_compile():
 def test_degenerate_text_extracts_nothing_and_does_not_fail(text):
     found = extract(text, title="x")
     assert found.facts == []
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {"id": "no-names", "predicate": "hasBrand", "pattern": "brands of"},
+        {"id": "bad-type", "predicate": "hasBrand", "pattern": "{S:Compny} owns {O:Brand}"},
+        {"id": "bad-predicate", "predicate": "ownsBrand", "pattern": "{S:Company} owns {O:Brand}"},
+        {"id": "bad-regex", "predicate": "hasBrand", "pattern": "{S:Company} (owns {O:Brand}"},
+        {"id": "bad-placeholder", "predicate": "hasBrand", "pattern": "{S:Company} {nonsense} {O:Brand}"},
+    ],
+    ids=lambda spec: spec["id"],
+)
+def test_an_invalid_analyst_pattern_is_a_clear_error(spec):
+    from dataclasses import replace
+
+    from mobkg.errors import LexiconError
+
+    broken = replace(load_lexicon(), patterns=[spec])
+    with pytest.raises(LexiconError, match=spec["id"]):
+        compile_patterns(broken)

@@ -6,6 +6,7 @@ turns each into a one-line message and an exit code, never a traceback::
     MobkgError                  exit 1   base class: "something failed"
     ├── ReleaseError            exit 1   a release file cannot be read (empty, binary, malformed)
     ├── StoreError              exit 1   the store cannot be opened, locked, reached or written
+    ├── LexiconError            exit 1   a lexicon or pattern file an analyst edited is invalid
     ├── QueryError              exit 2   SPARQL text or a saved-query parameter is wrong
     │   └── UpdateRefused       exit 2   an UPDATE was given where only queries are allowed
     └── ShapeViolation          exit 3   the data does not conform to ontology/shapes.ttl
@@ -19,6 +20,7 @@ __all__ = [
     "MobkgError",
     "ReleaseError",
     "StoreError",
+    "LexiconError",
     "QueryError",
     "UpdateRefused",
     "ShapeViolation",
@@ -46,6 +48,10 @@ class ReleaseError(MobkgError):
 
 class StoreError(MobkgError):
     """The store cannot be opened, locked, reached or written."""
+
+
+class LexiconError(MobkgError):
+    """A file under ``mobkg/lexicons/`` cannot be used (bad YAML, bad pattern, unknown type)."""
 
 
 class QueryError(MobkgError):

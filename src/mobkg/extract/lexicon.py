@@ -18,6 +18,7 @@ from pathlib import Path
 
 import yaml
 
+from ..errors import LexiconError
 from ..resources import data_dir
 from ..vocab import EntityType
 
@@ -69,6 +70,18 @@ class Lexicon:
 _PLACE_KINDS = {"continent", "region", "country", "subdivision", "city", "facility"}
 
 
+def _read_yaml(path: Path) -> dict:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise LexiconError(f"{path}: cannot read lexicon ({str(exc).splitlines()[0]})") from None
+    if not isinstance(data, dict):
+        raise LexiconError(f"{path}: expected a YAML mapping")
+    # Cue lists are matched in lower case, whatever case an analyst typed them in.
+    return {k: ([w.lower() for w in v] if isinstance(v, list) and all(isinstance(w, str) for w in v) else v)
+            for k, v in data.items()}
+
+
 def _read_tsv(path: Path) -> list[dict]:
     with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
@@ -78,8 +91,10 @@ def _read_tsv(path: Path) -> list[dict]:
 def load_lexicon() -> Lexicon:
     """Load every lexicon file once per process."""
     folder = data_dir("lexicons")
-    vocabulary = yaml.safe_load((folder / "vocabulary.yaml").read_text(encoding="utf-8"))
-    patterns = yaml.safe_load((folder / "patterns.yaml").read_text(encoding="utf-8"))["patterns"]
+    vocabulary = _read_yaml(folder / "vocabulary.yaml")
+    patterns = _read_yaml(folder / "patterns.yaml").get("patterns")
+    if not isinstance(patterns, list):
+        raise LexiconError(f"{folder / 'patterns.yaml'}: needs a top-level `patterns:` list")
     lexicon = Lexicon(vocabulary, patterns)
     for path in sorted(folder.glob("organizations*.tsv")):
         for row in _read_tsv(path):

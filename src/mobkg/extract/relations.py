@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..errors import LexiconError
 from ..vocab import EntityType, Predicate
 from .lexicon import Lexicon
 
@@ -126,29 +127,38 @@ class CompiledPattern:
 
 def _compiled(lexicon: Lexicon) -> tuple[CompiledPattern, ...]:
     compiled = []
-    for spec in lexicon.patterns:
-        template = spec["pattern"]
-        object_spec = re.search(r"\{O:([^}]+)\}", template)
-        subject_spec = re.search(r"\{S:([^}]+)\}", template)
-        subject_group, object_group = spec.get("subject", "S"), spec.get("object", "O")
-        after_types = ""
-        if spec.get("after"):
-            # The listed mentions come after the match; their types are those of the group not in the template.
-            if "context" in (subject_group, object_group):
-                missing = subject_group if object_group == "context" else object_group
-            else:
-                missing = object_group if f"{{{object_group}:" not in template else subject_group
-            after_types = _after_types(Predicate(spec["predicate"]), missing == subject_group)
-        needs = frozenset(
-            spec_types.replace("+", "")
-            for spec_types in re.findall(r"\{[SO]:([^}]+)\}", template)
-        )
-        compiled.append(CompiledPattern(
-            spec["id"], Predicate(spec["predicate"]), _compile(template, lexicon),
-            subject_group, object_group, bool(spec.get("after")), after_types, needs,
-        ))
-        assert subject_spec or object_spec, spec["id"]
+    for number, spec in enumerate(lexicon.patterns, 1):
+        try:
+            compiled.append(_compile_one(spec, lexicon))
+        except (KeyError, TypeError, ValueError, re.error) as exc:
+            name = spec.get("id", f"#{number}") if isinstance(spec, dict) else f"#{number}"
+            raise LexiconError(f"lexicons/patterns.yaml: pattern {name} is invalid ({exc})") from None
     return tuple(compiled)
+
+
+def _compile_one(spec: dict, lexicon: Lexicon) -> CompiledPattern:
+    template = spec["pattern"]
+    object_spec = re.search(r"\{O:([^}]+)\}", template)
+    subject_spec = re.search(r"\{S:([^}]+)\}", template)
+    subject_group, object_group = spec.get("subject", "S"), spec.get("object", "O")
+    after_types = ""
+    if spec.get("after"):
+        # The listed mentions come after the match; their types are those of the group not in the template.
+        if "context" in (subject_group, object_group):
+            missing = subject_group if object_group == "context" else object_group
+        else:
+            missing = object_group if f"{{{object_group}:" not in template else subject_group
+        after_types = _after_types(Predicate(spec["predicate"]), missing == subject_group)
+    needs = frozenset(
+        spec_types.replace("+", "")
+        for spec_types in re.findall(r"\{[SO]:([^}]+)\}", template)
+    )
+    if not (subject_spec or object_spec or (spec.get("after") and "context" in (subject_group, object_group))):
+        raise ValueError("it names neither {S:...} nor {O:...}")
+    return CompiledPattern(
+        spec["id"], Predicate(spec["predicate"]), _compile(template, lexicon),
+        subject_group, object_group, bool(spec.get("after")), after_types, needs,
+    )
 
 
 def _after_types(predicate: Predicate, subject_side: bool) -> str:

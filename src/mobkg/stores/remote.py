@@ -173,13 +173,19 @@ class RemoteStore:
 
         :raises StoreError: if a graph cannot be written (after the rollback).
         """
-        previous = {str(g.identifier): self._request("GET", self._graph_url(str(g.identifier)), accept=_NTRIPLES,
-                                                     missing_ok=True) for g in graphs}
-        done: list[str] = []
+        bodies = {}
         for graph in graphs:
-            name = str(graph.identifier)
             try:
-                self._put(name, graph.serialize(format="nt", encoding="utf-8") if len(graph) else None)
+                bodies[str(graph.identifier)] = graph.serialize(format="nt", encoding="utf-8") if len(graph) else None
+            except Exception as error:  # rdflib raises bare Exception for a term it cannot write
+                raise StoreError(f"{self.base}: graph <{graph.identifier}> cannot be serialised ({error}); "
+                                 "nothing was changed") from None
+        previous = {name: self._request("GET", self._graph_url(name), accept=_NTRIPLES, missing_ok=True)
+                    for name in bodies}
+        done: list[str] = []
+        for name, body in bodies.items():
+            try:
+                self._put(name, body)
             except StoreError as error:
                 undone = self._roll_back(done, previous)
                 raise StoreError(f"{error}; {undone}") from None

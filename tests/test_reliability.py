@@ -495,17 +495,17 @@ def _mobkg_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-c", "from mobkg.cli import main; main()"]
 
 
-def _has_opened(pid: int, store: Path) -> bool:
-    """Whether process ``pid`` holds a file of ``store`` open (Linux /proc)."""
+def _holds_lock(pid: int, store: Path) -> bool:
+    """Whether process ``pid`` holds the RocksDB lock of ``store`` (Linux /proc/locks)."""
     try:
-        descriptors = list(Path(f"/proc/{pid}/fd").iterdir())
+        inode = (store / "LOCK").stat().st_ino
+        locks = Path("/proc/locks").read_text().splitlines()
     except OSError:
         return False
-    for descriptor in descriptors:
-        with contextlib.suppress(OSError):
-            if os.readlink(descriptor).startswith(str(store) + os.sep):
-                return True
-    return False
+    return any(
+        len(fields) > 5 and fields[4] == str(pid) and fields[5].endswith(f":{inode}")
+        for fields in (line.split() for line in locks)
+    )
 
 
 def _start_build(corpus: Path, store: Path, *extra: str) -> subprocess.Popen:
@@ -513,10 +513,10 @@ def _start_build(corpus: Path, store: Path, *extra: str) -> subprocess.Popen:
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
 
-def _wait_until_opened(process: subprocess.Popen, store: Path) -> bool:
-    """Poll until the build holds the store open; False if it exited first."""
+def _wait_until_locked(process: subprocess.Popen, store: Path) -> bool:
+    """Poll until the build holds the store's lock (it is about to write); False if it exited first."""
     while process.poll() is None:
-        if _has_opened(process.pid, store):
+        if _holds_lock(process.pid, store):
             return True
         time.sleep(0.002)
     return False
@@ -540,7 +540,7 @@ def _check_store(store: Path, expected: dict[str, Graph]) -> set[str]:
     return names
 
 
-needs_proc = pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="polls /proc/<pid>/fd (Linux)")
+needs_proc = pytest.mark.skipif(not Path("/proc/locks").is_file(), reason="polls /proc/locks (Linux)")
 
 
 @pytest.fixture(scope="module")
@@ -551,7 +551,7 @@ def corpus_300(tmp_path_factory):
     files = write_corpus(corpus, range(300))
     store = base / "clean-store"
     process = _start_build(corpus, store)
-    assert _wait_until_opened(process, store)
+    assert _wait_until_locked(process, store)
     opened_at = time.monotonic()
     _, stderr = process.communicate(timeout=300)
     window = time.monotonic() - opened_at  # used to spread kill points, never asserted on
@@ -580,7 +580,7 @@ def test_sigkill_never_leaves_a_torn_store(tmp_path, corpus_300):
         store = tmp_path / f"store-{point}"
         shutil.copytree(seed, store)
         process = _start_build(corpus, store, "--force")  # --force: every graph is dropped and rewritten
-        assert _wait_until_opened(process, store)
+        assert _wait_until_locked(process, store)
         time.sleep(rng.uniform(0, window))
         killed = process.poll() is None
         if killed:
@@ -613,7 +613,7 @@ def test_second_build_on_a_busy_store_fails_clearly(tmp_path, corpus_300):
     with opened(store) as seeded:  # an existing store: the reader below must not race its creation
         ingest([seed], seeded)
     holder = _start_build(first, store)
-    assert _wait_until_opened(holder, store)
+    assert _wait_until_locked(holder, store)
     holder.send_signal(signal.SIGSTOP)  # holds the store's lock, deterministically, while the second build runs
     try:
         contender = _start_build(second, store)

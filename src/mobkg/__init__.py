@@ -11,8 +11,9 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from .analysis import GraphStats, graph_stats, shortest_path
 from .build import build_release_graph, entity_iri, release_iri
-from .errors import MobkgError, QueryError, ReleaseError, ShapeViolation, StoreError, UpdateRefused
+from .errors import LexiconError, MobkgError, QueryError, ReleaseError, ShapeViolation, StoreError, UpdateRefused
 from .export import ExportFormat, export_store, to_networkx
 from .extract import Entity, Extraction, Fact, extract_release
 from .ingest import IngestSummary, ingest
@@ -21,6 +22,7 @@ from .readers import find_release_files, read_release_file
 from .release import Release, SourceFormat
 from .stores import GraphStore, QueryResult, open_store
 from .validate import ValidationReport, validate_graph, validate_graphs
+from .viz import render_html
 from .vocab import MOB, EntityType, Predicate
 
 __all__ = [
@@ -30,5 +32,6 @@ __all__ = [
     "MobkgError", "QueryError", "ReleaseError", "ShapeViolation", "StoreError", "UpdateRefused",
     "build_release_graph", "entity_iri", "release_iri", "export_store", "to_networkx", "extract_release",
     "ingest", "format_result", "run_query", "saved_queries", "find_release_files", "read_release_file",
-    "open_store", "validate_graph", "validate_graphs",
+    "open_store", "validate_graph", "validate_graphs", "GraphStats", "graph_stats", "shortest_path", "render_html",
+    "LexiconError",
 ]

@@ -150,9 +150,11 @@ def query(query, store_path, endpoint, params, fmt):
 @cli.command()
 def queries():
     """List the saved queries and what each answers."""
-    for name, saved in saved_queries().items():
-        params = " ".join(f"--param {p}=..." for p in saved.params)
-        click.echo(f"{name:32} {saved.description}" + (f"  [{params}]" if params else ""))
+    saved = saved_queries()
+    width = max((len(name) for name in saved), default=0)
+    for name, query_ in saved.items():
+        params = " ".join(f"--param {p}=..." for p in query_.params)
+        click.echo(f"{name:{width}}  {query_.description}" + (f"  [{params}]" if params else ""))
 
 
 @cli.command()

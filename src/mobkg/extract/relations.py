@@ -103,6 +103,9 @@ def _compile(template: str, lexicon: Lexicon) -> re.Pattern:
             return rf"(?:{titles})\b"
         if inner == "titletail":
             return r"\s+(?:[\w\-’'&]+\s+){0,6}?"
+        if inner.startswith("words:"):
+            words = lexicon.words(inner.split(":", 1)[1])
+            return "(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b"
         if inner.startswith("verbs:"):
             words = verbs[inner.split(":", 1)[1]]
             return "(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b"

@@ -352,7 +352,7 @@ def _skeleton(text, mentions, surface_keys, previous_subject, last_company, prim
                 antecedent = last_org_in_sentence if last_org_in_sentence and last_org_in_sentence[0] is T.COMPANY \
                     else recent.get("first company") or last_company
         else:
-            antecedent = last_org_in_sentence or previous_subject
+            antecedent = first_org or previous_subject
         if antecedent == "products":
             products = recent.get("products") or []
             if products:

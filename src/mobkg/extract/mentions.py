@@ -268,6 +268,8 @@ class _Finder:
             return "speaker"
         if words[0] == "," and len(words) > 1:
             tail = words[1:]
+            if len(rest) > 3 and rest[1].text[:1].isupper() and rest[2].text.startswith("-"):
+                tail = ["the"] + tail[2:]  # "X, Helsinki-based operator of ...": read past the place
             if tail[0] in {"the", "a", "an"} and len(tail) > 1 and (tail[1] in self.titles or tail[1] == "member"):
                 return "title"
             if tail[0] in self.titles or (len(tail) > 1 and " ".join(tail[:2]) in self.titles) or tail[0] in {"who"}:

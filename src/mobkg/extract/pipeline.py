@@ -26,7 +26,8 @@ _CORPORATE_VERBS = re.compile(
     r"unveiled|unveils|launched|launches|introduced|introduces|signed|signs|posted|plans|delivered|delivers|sold|sells|"
     r"completed|completes|opened|opens|acquired|acquires|partnered|agreed|confirmed|confirms|expects|aims|employs|operates|"
     r"develops|developed|builds|produces|manufactures|supplies|invests|invested|presented|presents|showed|shows|"
-    r"showcased|showcases|revealed|reveals|debuted|debuts|introduced|unveiled|won|wins|raised|raises|appointed)\b"
+    r"showcased|showcases|revealed|reveals|debuted|debuts|introduced|unveiled|won|wins|raised|raises|appointed|"
+    r"joined|joins|became|becomes|teamed|teams|received|receives|secured|secures|opened|launched)\b"
 )
 _PRONOUN = re.compile(
     r"\b(?P<p>[Ii]ts|[Tt]heir|[Ii]t|Group|[Tt]he (?:[Gg]roup|[Cc]ompany|[Ff]irm|[Cc]armaker|[Aa]utomaker|[Bb]rand|"
@@ -173,10 +174,27 @@ def _known_mentions(text: str, known: dict[str, EntityType]) -> list[Mention]:
     return mentions
 
 
+def _short_forms(parsed: list["_Sentence"], known: dict[str, EntityType]) -> None:
+    """An untyped name that is the first word of exactly one known organisation is that organisation: "Acme" after "Acme Motors"."""
+    longer: dict[str, set[str]] = {}
+    for name, kind in known.items():
+        words = name.split()
+        if kind in (T.COMPANY, T.ALLIANCE) and len(words) > 1 and len(words[0]) > 2:
+            longer.setdefault(words[0], set()).add(name)
+    for item in parsed:
+        for mention in item.mentions:
+            if mention.type is None and len(longer.get(mention.text, ())) == 1:
+                (name,) = longer[mention.text]
+                mention.type, mention.strength, mention.rule = known[name], 2, "short-form"
+
+
 def _known_retype(mentions: list[Mention], known: dict[str, EntityType]) -> None:
     """Second pass: a surface typed anywhere in the release has that type everywhere (untyped chunks too)."""
     for mention in mentions:
         chosen = known.get(mention.text)
+        dual = mention.rule == "gazetteer" and mention.entry is not None and mention.entry.type is mention.type
+        if dual and chosen is not None and chosen is not mention.type:
+            continue  # "Honda" the company and "Honda" the marque: the gazetteer knows both, the sentence chose
         if chosen is not None and (mention.type is None or mention.strength < 3):
             mention.type = chosen
             mention.strength = max(mention.strength, 2)
@@ -197,6 +215,7 @@ def extract_release(release: Release) -> Extraction:
             registry.observe(mention)
     known = registry.surface_types()
     _code_products(parsed, known)
+    _short_forms(parsed, known)
     for item in parsed:
         if _title_case(item.sentence):
             item.mentions = _known_mentions(item.sentence.text, known)

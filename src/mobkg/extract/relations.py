@@ -25,7 +25,7 @@ _GAP = r"(?:[^⟨⟩.!?;]|⟨\d+:Place⟩){0,120}?"
 _ANY = r"[^.!?;]*?"
 _ITEMS = (r"(?-i:(?P<items>[a-z][a-z\- ,&]*?))"
           r"(?= for | in | with | to | at | as | across | through | by | from | since | that | which |, which|"
-          r", and (?:is|has|was|it|its|[a-z]+s [a-z]+ (?:to|for|in|with))|, while|[.;:(]|$|⟨)")
+          r", and (?:is|has|was|it|its|[a-z]+s (?!and\b))| \d|, while|[.;:(]|$|⟨)")
 _PHRASE = r"(?-i:(?P<items>[a-z][a-z0-9\-]*(?: [a-z][a-z0-9\-]*){0,3}))"
 
 

@@ -48,6 +48,9 @@ class Registry:
         self.extra_aliases[surface] |= mention.aliases
         if mention.defined_alias:
             self.defined.append((surface, mention.defined_alias))
+            # A name defined in parentheses is known by that type from here on: "... Architecture (CEA)".
+            self.votes[mention.defined_alias][mention.type].append(mention.strength)
+            self.order.setdefault(mention.defined_alias, len(self.order))
 
     def surface_types(self) -> dict[str, EntityType]:
         """The one type chosen for each surface form."""

@@ -15,7 +15,7 @@ __all__ = ["Sentence", "split_sentences", "sentences_of_release"]
 _ABBREVIATIONS = {
     "co", "ltd", "inc", "corp", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
     "mr", "mrs", "ms", "dr", "prof", "st", "no", "nos", "jr", "sr", "vs", "approx", "etc", "e.v", "u.s", "u.k", "e.g", "i.e",
-    "fig", "dept", "est", "ave", "blvd", "rd", "mt", "ft", "gov", "gen", "lt", "col", "sgt", "rev", "hon", "op", "vol",
+    "fig", "dept", "est", "ave", "blvd", "rd", "mt", "ft", "gov", "gen", "lt", "col", "sgt", "rev", "hon", "op", "vol", "id",
 }
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
 _TERMINAL = re.compile(r"[.!?:][\"”’)\]]*$|[\"”’]$")

@@ -4,11 +4,15 @@ The stage is rule-based and runs offline. Its knowledge is data under
 ``mobkg/lexicons/`` (gazetteers of organisations and places, cue words for
 types and relations) so analysts extend it without touching Python::
 
+    lexicon.py     load the gazetteers, cue lists and relation patterns
     sentences.py   split blocks into sentences; mark sentences cut short by a scrape
-    lexicon.py     load the gazetteers and cue lists
-    mentions.py    find and type entity mentions in one sentence
+    mentions.py    find and type the capitalised names of one sentence
+    terms.py       lowercase technology names: listed terms, possessed technology phrases
+    context.py     type names from their release context (brand lists, member lists, model families)
     resolve.py     merge mentions into entities (aliases, acronyms, short forms)
-    relations.py   read facts off sentences from their structure
+    skeleton.py    sentences as typed placeholders, pronouns resolved, appositions read past
+    relations.py   compile patterns.yaml and match it against skeletons
+    pipeline.py    run the stages over one release
 """
 
 from __future__ import annotations

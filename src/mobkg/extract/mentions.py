@@ -49,9 +49,6 @@ _COMPANY_PLURALS = {"systems", "technologies", "batteries", "chips", "cells", "m
 _GENERIC_PRODUCT_WORDS = {"model", "models", "family", "series", "line", "flagship", "concept", "ev", "bev", "phev", "version",
                           "families", "lines", "versions"}
 _DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "our"}
-_LEADING_ADJECTIVES = {"in-house", "own", "new", "proprietary", "latest", "all-new", "brand-new", "innovative"}
-_POSSESSED_TECH_HEADS = {"system", "systems", "technology", "technologies", "platform", "architecture", "powertrain",
-                         "battery", "batteries", "chip", "chips", "software", "engine", "transmission", "standard"}
 
 
 @dataclass(frozen=True)
@@ -423,66 +420,6 @@ def find_mentions(text: str, lexicon: Lexicon) -> list[Mention]:
             if inner and (inner[0].isupper() or inner[0].isdigit()) and len(inner.split()) <= 5 and not _YEAR.fullmatch(inner):
                 mention.defined_alias = inner
         mentions.append(mention)
-    mentions.extend(_technology_terms(text, lexicon, mentions))
-    mentions.extend(_possessed_technologies(finder, mentions))
     mentions.sort(key=lambda m: m.start)
     return mentions
 
-
-def _overlaps(start: int, end: int, mentions: list[Mention]) -> bool:
-    return any(m.start < end and start < m.end for m in mentions)
-
-
-def _terms_regex(lexicon: Lexicon) -> re.Pattern:
-    """One alternation of every technology term, longest first, compiled once per lexicon."""
-    cached = getattr(lexicon, "_terms_regex", None)
-    if cached is None:
-        terms = sorted(lexicon.words("technology_terms"), key=len, reverse=True)
-        cached = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(t) for t in terms) + r")(?![\w-])")
-        lexicon._terms_regex = cached
-    return cached
-
-
-def _technology_terms(text: str, lexicon: Lexicon, existing: list[Mention]) -> list[Mention]:
-    found: list[Mention] = []
-    for match in _terms_regex(lexicon).finditer(text.lower()):
-        start, end = match.span()
-        if _overlaps(start, end, existing) or _overlaps(start, end, found):
-            continue
-        surface = text[start:end]
-        mention = Mention(start, end, surface, T.TECHNOLOGY, 2, set(), None, rule="technology-term")
-        paren = _ACRONYM_PAREN.match(text, end)
-        if paren and paren.group("inner").strip()[:1].isupper():
-            mention.defined_alias = paren.group("inner").strip()
-        found.append(mention)
-    return found
-
-
-def _possessed_technologies(finder: _Finder, existing: list[Mention]) -> list[Mention]:
-    """``Acme's seventh-generation driving system`` / ``its dual-gun charging technology``."""
-    tokens, found = finder.tokens, []
-    for index, token in enumerate(tokens):
-        if token.lower not in {"'s", "’s", "its"} and not (token.lower == "s" and index and tokens[index - 1].text in {"'", "’"}):
-            continue
-        words: list[Token] = []
-        for nxt in tokens[index + 1:index + 8]:
-            if not re.fullmatch(r"[a-z][a-z0-9\-]*", nxt.text):
-                break
-            words.append(nxt)
-            if nxt.lower in _POSSESSED_TECH_HEADS:
-                break
-        while words and words[0].lower in _LEADING_ADJECTIVES | _DETERMINERS:
-            words = words[1:]
-        if len(words) < 2 or words[-1].lower not in _POSSESSED_TECH_HEADS:
-            continue
-        after = tokens[tokens.index(words[-1]) + 1] if tokens.index(words[-1]) + 1 < len(tokens) else None
-        if (after is not None and re.fullmatch(r"[a-z][a-z\-]*", after.text)) or {"and", "or"} & {w.lower for w in words}:
-            continue  # "the world's largest battery makers": the phrase goes on, it is not a technology name
-        start, end = words[0].start, words[-1].end
-        if _overlaps(start, end, existing) or _overlaps(start, end, found):
-            continue
-        full = finder.text[start:end]
-        label = finder.text[start:words[-2].end] if words[-1].lower in {"technology", "technologies"} else full
-        found.append(Mention(start, words[-1].end if label == full else words[-2].end, label, T.TECHNOLOGY, 2,
-                             {full} - {label}, None, rule="possessed-technology"))
-    return found

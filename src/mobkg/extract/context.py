@@ -1,0 +1,196 @@
+"""Type names from what surrounds them in the release, before relations are read.
+
+A name's own words do not always say what it is. Its release does: names listed
+next to "brands" are brands, names listed after "members include" are
+organisations, "X5" after "Bolt X3" is a model, "Acme" after "Acme Motors" is
+Acme Motors, a name typed in one sentence keeps that type in the others, and a
+headline in Title Case is read only for names the body already typed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..release import Release
+from ..vocab import EntityType
+from .lexicon import Lexicon
+from .mentions import Mention
+from .sentences import Sentence
+
+__all__ = [
+    "ParsedSentence", "retype_brand_lists", "retype_listed_organisations", "type_model_families", "type_short_forms",
+    "dateline_places", "is_title_case", "known_mentions", "retype_known",
+]
+
+T = EntityType
+
+_CORPORATE_VERBS = re.compile(
+    r"^\s*(?:,\s*)?(?:today |also |has |have |will |had |recently |officially )*(?:announced|announces|said|says|reported|reports|"
+    r"unveiled|unveils|launched|launches|introduced|introduces|signed|signs|posted|plans|delivered|delivers|sold|sells|"
+    r"completed|completes|opened|opens|acquired|acquires|partnered|agreed|confirmed|confirms|expects|aims|employs|operates|"
+    r"develops|developed|builds|produces|manufactures|supplies|invests|invested|presented|presents|showed|shows|"
+    r"showcased|showcases|revealed|reveals|debuted|debuts|introduced|unveiled|won|wins|raised|raises|appointed|"
+    r"joined|joins|became|becomes|teamed|teams|received|receives|secured|secures|opened|launched)\b"
+)
+
+@dataclass
+class ParsedSentence:
+    sentence: Sentence
+    mentions: list[Mention]
+
+
+def retype_brand_lists(text: str, mentions: list[Mention], lexicon: Lexicon) -> None:
+    """Names listed next to "brands"/"marques" are brands: "the A, B and C brands", "brands such as A and B"."""
+    nouns = "|".join(sorted(lexicon.words("brand_nouns"), key=len, reverse=True))
+    listed = r"(?:\s*(?:,|and|&|as well as|, and)\s*(?:the\s+)?)"
+    spans = []
+    for m in re.finditer(rf"(?:\b(?:{nouns})\b(?:\s+also)?(?:\s+such as|\s+including|\s+like|\s+include|\s+includes|\s+are|:|\s+-|\s+–|\s+—|,)+\s*)", text, re.IGNORECASE):
+        spans.append((m.end(), "after"))
+    for m in re.finditer(rf"\b(?:{nouns})\b", text, re.IGNORECASE):
+        spans.append((m.start(), "before"))
+    for position, direction in spans:
+        chain = _adjacent_chain(mentions, position, direction, text, listed)
+        for mention in chain:
+            coded = mention.type is T.PRODUCT and any(ch.isdigit() for ch in mention.text)
+            legal = mention.text.replace(",", " ").split()[-1].lower() in lexicon.words("legal_suffixes")
+            corporate_name = mention.type is T.COMPANY and (legal or mention.rule == "gazetteer-legal-name")
+            if corporate_name:
+                continue  # "Acme Motor Group" stays a company even next to the word "brand"
+            if mention.type in (None, T.COMPANY, T.BRAND) or (mention.type is T.PRODUCT and mention.strength < 3 and not coded):
+                mention.type, mention.strength, mention.rule = T.BRAND, 3, "brand-list"
+
+
+def _adjacent_chain(mentions, position, direction, text, separator, lead=r"\s*(?:the\s+)?") -> list[Mention]:
+    ordered = sorted(mentions, key=lambda m: m.start)
+    chain: list[Mention] = []
+    if direction == "after":
+        cursor = position
+        for mention in ordered:
+            if mention.start < cursor:
+                continue
+            between = text[cursor:mention.start]
+            if chain and not re.fullmatch(separator, between):
+                break
+            if not chain and not re.fullmatch(lead, between):
+                break
+            chain.append(mention)
+            cursor = mention.end
+    else:
+        cursor = position
+        for mention in reversed(ordered):
+            if mention.end > cursor:
+                continue
+            between = text[mention.end:cursor]
+            if chain and not re.fullmatch(separator, between):
+                break
+            if not chain and not re.fullmatch(r"\s*", between):
+                break
+            chain.append(mention)
+            cursor = mention.start
+    return chain
+
+
+def retype_listed_organisations(text: str, mentions: list[Mention]) -> None:
+    """Untyped names listed as members or partners are organisations."""
+    triggers = re.finditer(
+        r"\b(?:members?(?: now| also)? (?:include|includes|including|are|such as)|among them|founding members|"
+        r"(?:founded|started|established|formed|created) (?:in \d{4} )?by|together with|in partnership with|"
+        r"partnered with|teamed up with|collaborat\w+ with|such as|including|join(?:s|ed)?)\b",
+        text, re.IGNORECASE)
+    separator = r"(?:\s*(?:,|and|&|as well as|, and)\s*(?:the\s+)?(?:[a-z][\w\-]*\s+){0,3}(?:such as\s+|including\s+)?)"
+    for trigger in triggers:
+        for mention in _adjacent_chain(mentions, trigger.end(), "after", text, separator, lead=r"\s*(?:the\s+)?(?:[a-z][\w\-]*\s+){0,3}"):
+            if mention.type is None and mention.text[:1].isupper():
+                mention.type, mention.strength, mention.rule = T.COMPANY, 1, "listed-organisation"
+    for mention in mentions:
+        generic = mention.text.lower() in _GENERIC_WORDS
+        verb = _CORPORATE_VERBS.match(text[mention.end:])
+        spoken = verb and re.search(r"\b(?:said|says)\b", verb.group(0))
+        if mention.type is None and not generic and verb and not (spoken and _looks_like_person(mention.text)):
+            mention.type, mention.strength, mention.rule = T.COMPANY, 1, "corporate-subject"
+
+
+_GENERIC_WORDS = {"suv", "suvs", "ev", "evs", "mpv", "phev", "bev", "evtol", "ai", "esg", "ceo", "cfo", "cto", "r&d", "ota",
+                  "adas", "it", "us", "eu", "uk"}
+
+
+def type_model_families(parsed: list["ParsedSentence"], known: dict[str, EntityType]) -> None:
+    """Bare model codes of a family already named: after "Bolt X5", "X3 and X7" are products too."""
+    prefixes = {re.match(r"[A-Za-z]+", name.split()[-1]).group(0) for name, kind in known.items()
+                if kind is T.PRODUCT and len(name.split()) > 1 and _MODEL_CODE.fullmatch(name.split()[-1])}
+    for item in parsed:
+        for mention in item.mentions:
+            code = _MODEL_CODE.fullmatch(mention.text)
+            if mention.type is None and code and code.group(1) in prefixes:
+                mention.type, mention.strength, mention.rule = T.PRODUCT, 2, "model-family"
+
+
+_MODEL_CODE = re.compile(r"([A-Za-z]{1,3})-?\d{1,4}[A-Za-z]?")
+
+
+def _looks_like_person(surface: str) -> bool:
+    words = surface.split()
+    return len(words) in (2, 3) and all(w[:1].isupper() and w[1:].islower() for w in words)
+
+
+def dateline_places(release: Release, lexicon: Lexicon) -> list[Mention]:
+    places = []
+    for part in (release.dateline or "").split(","):
+        part = part.strip()
+        if not part or len(part) > 40:
+            continue
+        entries = lexicon.exact.get(part) or lexicon.folded.get(part.casefold(), [])
+        entry = next((e for e in entries if e.type is T.PLACE), None)
+        label = entry.label if entry else (part.title() if part.isupper() else part)
+        places.append(Mention(-1, -1, label, T.PLACE, 3, {part} - {label}, entry, rule="dateline"))
+    return places
+
+
+def is_title_case(sentence: Sentence) -> bool:
+    """Headlines in Title Case capitalise every word, so capitals say nothing about names there."""
+    if not sentence.heading:
+        return False
+    words = [w for w in re.findall(r"[A-Za-z][\w'’\-]*", sentence.text) if len(w) > 3]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
+
+
+def known_mentions(text: str, known: dict[str, EntityType]) -> list[Mention]:
+    """Mentions of names already typed elsewhere in the release, longest first, whole words only."""
+    mentions: list[Mention] = []
+    present = [surface for surface in known if surface in text]
+    if not present:
+        return mentions
+    alternation = re.compile(r"(?<![\w&])(?:" + "|".join(re.escape(s) for s in sorted(present, key=len, reverse=True)) + r")(?![\w&])")
+    for found in alternation.finditer(text):
+        surface = found.group(0)
+        mentions.append(Mention(found.start(), found.end(), surface, known[surface], 2, rule="known-name"))
+    return mentions
+
+
+def type_short_forms(parsed: list["ParsedSentence"], known: dict[str, EntityType]) -> None:
+    """An untyped name that is the first word of exactly one known organisation is that organisation: "Acme" after "Acme Motors"."""
+    longer: dict[str, set[str]] = {}
+    for name, kind in known.items():
+        words = name.split()
+        if kind in (T.COMPANY, T.ALLIANCE) and len(words) > 1 and len(words[0]) > 2:
+            longer.setdefault(words[0], set()).add(name)
+    for item in parsed:
+        for mention in item.mentions:
+            if mention.type is None and len(longer.get(mention.text, ())) == 1:
+                (name,) = longer[mention.text]
+                mention.type, mention.strength, mention.rule = known[name], 2, "short-form"
+
+
+def retype_known(mentions: list[Mention], known: dict[str, EntityType]) -> None:
+    """Second pass: a surface typed anywhere in the release has that type everywhere (untyped chunks too)."""
+    for mention in mentions:
+        chosen = known.get(mention.text)
+        dual = mention.rule == "gazetteer" and mention.entry is not None and mention.entry.type is mention.type
+        if dual and chosen is not None and chosen is not mention.type:
+            continue  # "Honda" the company and "Honda" the marque: the gazetteer knows both, the sentence chose
+        if chosen is not None and (mention.type is None or mention.strength < 3):
+            mention.type = chosen
+            mention.strength = max(mention.strength, 2)
+
+

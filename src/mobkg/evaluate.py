@@ -51,6 +51,15 @@ class Score:
         self.gold += other.gold
         return self
 
+    def count(self, *, gold: bool, hit: bool) -> None:
+        """Count one output item (``gold=False``) or one gold item, and whether it matched."""
+        if gold:
+            self.gold += 1
+            self.found_gold += hit
+        else:
+            self.output += 1
+            self.matched_output += hit
+
     @property
     def p(self) -> float:
         return self.matched_output / self.output if self.output else (1.0 if not self.gold else 0.0)
@@ -129,26 +138,20 @@ def score_graph(graph: Graph, gold: dict, name: str = "") -> FileResult:
         return {i for i, e in enumerate(gold_entities)
                 if (entity_type is None or e["type"] == entity_type) and keys & gold_keys[i]}
 
+    def tally(total: Score, per_key: dict, key: str, *, gold: bool, hit: bool) -> None:
+        total.count(gold=gold, hit=hit)
+        per_key.setdefault(key, Score()).count(gold=gold, hit=hit)
+
     found = set()
     for (node, entity_type), names in entities.items():
         hits = gold_matches(names, entity_type)
-        score = result.by_type.setdefault(entity_type, Score())
-        score.output += 1
-        result.entities.output += 1
-        if hits:
-            score.matched_output += 1
-            result.entities.matched_output += 1
-            found |= hits
-        else:
+        tally(result.entities, result.by_type, entity_type, gold=False, hit=bool(hits))
+        found |= hits
+        if not hits:
             result.spurious_entities.append(f"{entity_type} {sorted(names)[0] if names else node}")
     for i, entity in enumerate(gold_entities):
-        score = result.by_type.setdefault(entity["type"], Score())
-        score.gold += 1
-        result.entities.gold += 1
-        if i in found:
-            score.found_gold += 1
-            result.entities.found_gold += 1
-        else:
+        tally(result.entities, result.by_type, entity["type"], gold=True, hit=i in found)
+        if i not in found:
             result.missed_entities.append(f"{entity['type']} {entity['label']}")
 
     names_of = {}
@@ -165,24 +168,14 @@ def score_graph(graph: Graph, gold: dict, name: str = "") -> FileResult:
         subjects = {gold_entities[i]["label"] for i in gold_matches(names_of.get(s, set()), None)}
         objects = {gold_entities[i]["label"] for i in gold_matches(names_of.get(o, set()), None)}
         hits = {gold_index[(gs, predicate, go)] for gs in subjects for go in objects if (gs, predicate, go) in gold_index}
-        score = result.by_predicate.setdefault(predicate, Score())
-        score.output += 1
-        result.relations.output += 1
-        if hits:
-            score.matched_output += 1
-            result.relations.matched_output += 1
-            found_relations |= hits
-        else:
-            label = lambda n: sorted(names_of.get(n, {str(n)}))[0]  # noqa: E731
-            result.spurious_relations.append(f"{label(s)} {predicate} {label(o)}")
+        tally(result.relations, result.by_predicate, predicate, gold=False, hit=bool(hits))
+        found_relations |= hits
+        if not hits:
+            first = lambda n: sorted(names_of.get(n, {str(n)}))[0]  # noqa: E731
+            result.spurious_relations.append(f"{first(s)} {predicate} {first(o)}")
     for index, (s, p, o) in enumerate(gold_relations):
-        score = result.by_predicate.setdefault(p, Score())
-        score.gold += 1
-        result.relations.gold += 1
-        if index in found_relations:
-            score.found_gold += 1
-            result.relations.found_gold += 1
-        else:
+        tally(result.relations, result.by_predicate, p, gold=True, hit=index in found_relations)
+        if index not in found_relations:
             result.missed_relations.append(f"{s} {p} {o}")
     return result
 

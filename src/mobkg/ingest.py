@@ -108,29 +108,48 @@ def _build_one(release: Release) -> _Built:
     return _Built(release, graph, None, entities, facts)
 
 
-def _build_file(path: Path, corrected: frozenset[str]) -> _FileResult:
-    """Read one file and build each of its releases, except originals of graphs holding a correction."""
+@dataclass(frozen=True)
+class _Plan:
+    """What the store held before this build, as far as deciding who wins a graph needs it.
+
+    ``stored`` maps a graph to (index in this build's file order of the file that
+    holds it, -1 if that file is not part of the build; whether it is a correction).
+    """
+
+    stored: dict[str, tuple[int, bool]] = field(default_factory=dict)
+
+    def loses(self, release: Release, index: int) -> bool:
+        """Whether the release of file ``index`` cannot win its graph, so building it is wasted.
+
+        It loses to a correction in the store (an original never replaces one),
+        and to the release of a later file that holds its graph unchanged (the
+        later file wins, unless only this release is a correction).
+        """
+        holder, correction = self.stored.get(str(release_iri(release)), (-1, False))
+        if correction and not release.corrects:
+            return True
+        return holder > index and (correction or not release.corrects)
+
+
+def _build_file(index: int, path: Path, plan: _Plan) -> _FileResult:
+    """Read one file and build each of its releases that can win its graph."""
     try:
         releases = read_release_file(path)
     except ReleaseError as error:
         return _FileResult(path, [], error)
-    built = [
-        _Built(release) if not release.corrects and str(release_iri(release)) in corrected else _build_one(release)
-        for release in releases
-    ]
-    return _FileResult(path, built)
+    return _FileResult(path, [_Built(r) if plan.loses(r, index) else _build_one(r) for r in releases])
 
 
-_worker_corrected: frozenset[str] = frozenset()
+_worker_plan = _Plan()
 
 
-def _init_worker(corrected: frozenset[str]) -> None:
-    global _worker_corrected
-    _worker_corrected = corrected
+def _init_worker(plan: _Plan) -> None:
+    global _worker_plan
+    _worker_plan = plan
 
 
-def _build_file_in_worker(path: Path) -> _FileResult:
-    return _build_file(path, _worker_corrected)
+def _build_file_in_worker(item: tuple[int, Path]) -> _FileResult:
+    return _build_file(*item, _worker_plan)
 
 
 @dataclass
@@ -181,8 +200,11 @@ class _Run:
         self.pending.pop(name, None)
         self.decisions[name] = _Decision(self.known[name][1])
 
-    def take(self, built: _Built) -> None:
-        """Decide what to do with one release (in file order) and queue its graph if it must be written."""
+    def take(self, built: _Built, doomed: bool) -> None:
+        """Decide what to do with one release (in file order) and queue its graph if it must be written.
+
+        A ``doomed`` release loses to what the store holds (see :meth:`_Plan.loses`).
+        """
         release = built.release
         name = str(release_iri(release))
         correction = bool(release.corrects)
@@ -191,6 +213,8 @@ class _Run:
         if name not in self.decisions and stored_correction and not correction:
             self.decisions[name] = _Decision(True)  # the store's correction stays
             return
+        if doomed:
+            return  # the later file that holds this graph decides it
         if not self._wins(name, correction):
             return
         if stored_sha == release.sha256 and name not in self.flushed:
@@ -266,15 +290,16 @@ def ingest(
     known = {} if force else store.release_hashes()
     run = _Run(store, known, batch_size, progress)
     shas = {path: _file_sha(path) for path in files} if run.by_sha else {}
-    to_build = [path for path in files if shas.get(path) not in run.by_sha]
-    corrected = frozenset(name for name, (_, is_correction) in known.items() if is_correction)
+    last_with_sha = {sha: index for index, path in enumerate(files) if (sha := shas.get(path)) in run.by_sha}
+    plan = _Plan({name: (last_with_sha.get(sha, -1), correction) for name, (sha, correction) in known.items()})
+    to_build = [(index, path) for index, path in enumerate(files) if shas.get(path) not in run.by_sha]
     skipped: list[ReleaseError] = []
-    with _built_files(to_build, corrected, jobs) as results:
-        for path in files:
-            if path in shas and shas[path] in run.by_sha:
+    with _built_files(to_build, plan, jobs) as results:
+        for index, path in enumerate(files):
+            if shas.get(path) in run.by_sha:
                 if run.skip_unchanged_file(shas[path]):
                     continue
-                result = _build_file(path, corrected)
+                result = _build_file(index, path, _Plan())  # rare: this build took one of its graphs
             else:
                 result = next(results)
             if result.error is not None:
@@ -283,19 +308,19 @@ def ingest(
                 skipped.append(result.error)
                 continue
             for built in result.built:
-                run.take(built)
+                run.take(built, plan.loses(built.release, index))
     run.flush()
     return run.summary(len(files), skipped)
 
 
 @contextlib.contextmanager
-def _built_files(paths: list[Path], corrected: frozenset[str], jobs: int) -> Iterator[Iterator[_FileResult]]:
-    """Build results of ``paths`` in order: in this process, or from a pool of ``jobs`` workers."""
-    if jobs == 1 or len(paths) < 2:
-        yield (_build_file(path, corrected) for path in paths)
+def _built_files(items: list[tuple[int, Path]], plan: _Plan, jobs: int) -> Iterator[Iterator[_FileResult]]:
+    """Build results of ``items`` (index, path) in order: here, or from a pool of ``jobs`` workers."""
+    if jobs == 1 or len(items) < 2:
+        yield (_build_file(index, path, plan) for index, path in items)
         return
     methods = multiprocessing.get_all_start_methods()
     # Not fork: the parent holds the store (RocksDB threads), which a forked child must not inherit.
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    with context.Pool(min(jobs, len(paths)), initializer=_init_worker, initargs=(corrected,)) as pool:
-        yield pool.imap(_build_file_in_worker, paths, chunksize=4)
+    with context.Pool(min(jobs, len(items)), initializer=_init_worker, initargs=(plan,)) as pool:
+        yield pool.imap(_build_file_in_worker, items, chunksize=4)

@@ -20,7 +20,7 @@ from .sentences import Sentence
 
 __all__ = [
     "ParsedSentence", "retype_brand_lists", "retype_listed_organisations", "type_model_families", "type_short_forms",
-    "dateline_places", "is_title_case", "known_mentions", "retype_known",
+    "dateline_places", "is_title_case", "known_mentions", "retype_known", "midsentence_names",
 ]
 
 T = EntityType
@@ -91,8 +91,12 @@ def _adjacent_chain(mentions, position, direction, text, separator, lead=r"\s*(?
     return chain
 
 
-def retype_listed_organisations(text: str, mentions: list[Mention]) -> None:
-    """Untyped names listed as members or partners are organisations."""
+def retype_listed_organisations(text: str, mentions: list[Mention], names: frozenset[str] = frozenset()) -> None:
+    """Untyped names listed as members or partners, or acting as a company does, are organisations.
+
+    ``names`` are the words the release capitalises in mid-sentence: a lone capitalised word that
+    opens a sentence ("Speakers confirmed ...") is only taken for a company if it is one of them.
+    """
     triggers = re.finditer(
         r"\b(?:members?(?: now| also)? (?:include|includes|including|are|such as)|among them|founding members|"
         r"(?:founded|started|established|formed|created) (?:in \d{4} )?by|together with|in partnership with|"
@@ -107,12 +111,24 @@ def retype_listed_organisations(text: str, mentions: list[Mention]) -> None:
         generic = mention.text.lower() in _GENERIC_WORDS
         verb = _CORPORATE_VERBS.match(text[mention.end:])
         spoken = verb and re.search(r"\b(?:said|says)\b", verb.group(0))
+        opener = mention.start == len(text) - len(text.lstrip(" \"“'‘(")) and " " not in mention.text
+        if opener and mention.text not in names:
+            continue
         if mention.type is None and not generic and verb and not (spoken and _looks_like_person(mention.text)):
             mention.type, mention.strength, mention.rule = T.COMPANY, 1, "corporate-subject"
 
 
 _GENERIC_WORDS = {"suv", "suvs", "ev", "evs", "mpv", "phev", "bev", "evtol", "ai", "esg", "ceo", "cfo", "cto", "r&d", "ota",
                   "adas", "it", "us", "eu", "uk"}
+
+
+def midsentence_names(sentences: list[str]) -> frozenset[str]:
+    """Capitalised words a release uses after the first word of a sentence: its names, not its openers."""
+    found = set()
+    for text in sentences:
+        for match in re.finditer(r"(?<=\S)\s+([A-Z][\w.&\-]*)", text):
+            found.add(match.group(1))
+    return frozenset(found)
 
 
 def type_model_families(parsed: list["ParsedSentence"], known: dict[str, EntityType]) -> None:

@@ -7,7 +7,7 @@ import re
 from ..release import Release
 from ..vocab import EntityType, Predicate, signature
 from .context import (
-    ParsedSentence, dateline_places, is_title_case, known_mentions, retype_brand_lists, retype_known,
+    ParsedSentence, dateline_places, is_title_case, known_mentions, midsentence_names, retype_brand_lists, retype_known,
     retype_listed_organisations, type_model_families, type_short_forms,
 )
 from .lexicon import load_lexicon
@@ -31,11 +31,12 @@ def extract_release(release: Release) -> Extraction:
     sentences = sentences_of_release(release.title, release.body)
     parsed = [ParsedSentence(s, [] if is_title_case(s) else sentence_mentions(s.text, lexicon)) for s in sentences]
     registry = Registry(lexicon)
+    names = midsentence_names([s.text for s in sentences if not s.heading])
     for mention in dateline_places(release, lexicon):
         registry.observe(mention)
     for item in parsed:
         retype_brand_lists(item.sentence.text, item.mentions, lexicon)
-        retype_listed_organisations(item.sentence.text, item.mentions)
+        retype_listed_organisations(item.sentence.text, item.mentions, names)
         for mention in item.mentions:
             registry.observe(mention)
     known = registry.surface_types()

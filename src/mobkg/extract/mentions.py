@@ -29,7 +29,10 @@ _SUFFIX_CODES = re.compile(r"[A-Z][A-Za-z0-9\-]*|(?:[A-Z]+-)?[a-z]{1,2}")
 _PERSON_TOKEN = re.compile(r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’]+(?:-[A-ZÀ-ÖØ-Þa-zà-öø-ÿ][a-zà-öø-ÿ]+)*|[A-Z]\.")
 _ACRONYM_PAREN = re.compile(r"\s*\(\s*[\"“]?(?P<inner>[^()\"”]{1,60}?)[\"”]?\s*\)")
 _TICKER = re.compile(r"^(?:NASDAQ|NYSE|HKEX|SSE|SZSE|TSE|LSE|KRX|ETR|XETRA|EPA|BIT|OTC|TSX|ASX|SIX|BSE|NSE)\b", re.IGNORECASE)
-_PLACE_COMPOUND = re.compile(r"([A-Z][\w.]{2,}(?:-[A-Z][\w.]*)*)(-[a-z]{4,})")
+_PLACE_COMPOUND = re.compile(
+    r"([A-Z][\w.]{2,}(?:-[A-Z][\w.]*)*)(-(?:based|headquartered|owned|built|made|assembled|listed|born|registered|"
+    r"designed|engineered|developed|produced|backed|led|run|operated|controlled|founded|focused|bound|wide))"
+)
 _CALENDAR = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
              "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
              "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
@@ -217,6 +220,8 @@ class _Finder:
         w = self.words
         if len(words) > 1 and any(x.lower() in w("facility_heads") for x in words[1:]):
             return T.PLACE
+        if len(words) > 1 and (last in w("place_heads") or (words[0].lower() in {"port", "airport"} and words[1] == "of")):
+            return T.PLACE  # "Yas Island", "Port of Rotterdam"
         if last in w("event_heads") or last2 in w("event_heads") or (len(words) > 2 and words[-2].lower() in w("event_heads") and words[-1].isupper()):
             return T.EVENT
         if last in w("initiative_heads") or last2 in w("initiative_heads"):

@@ -130,8 +130,9 @@ def read_release_file(path: str | os.PathLike) -> list[Release]:
     except ReleaseError:
         raise
     except Exception as exc:  # noqa: BLE001 - third-party parsers fail on hostile input in many ways
-        reason = (str(exc).strip().splitlines() or [""])[0][:200]
-        raise ReleaseError(source, f"cannot read as {fmt.value} ({type(exc).__name__}{': ' + reason if reason else ''})") from None
+        detail = (str(exc).strip().splitlines() or [""])[0][:200]
+        detail = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+        raise ReleaseError(source, f"cannot read as {fmt.value} ({detail})") from None
     if not releases:
         raise ReleaseError(source, "no release found in the file")
     for release in releases:

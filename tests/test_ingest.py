@@ -97,14 +97,17 @@ def test_original_never_replaces_a_stored_correction(store):
     assert set(after) == before and (after.identifier, RDF.type, MOB.Correction) in after
 
 
-def test_later_file_wins_a_shared_headline_and_rebuild_is_unchanged(store, tmp_path):
+def test_later_file_wins_a_shared_headline_and_rebuild_builds_nothing(store, tmp_path, monkeypatch):
     corpus = tmp_path / "dup"
     corpus.mkdir()
     text = ORIGINALS[0].read_text(encoding="utf-8")
     (corpus / "a.txt").write_text(text, encoding="utf-8")
     (corpus / "b.txt").write_text(text.replace("twelve", "nine"), encoding="utf-8")
     first = ingest([corpus], store)
+    builds = []
+    monkeypatch.setattr(ingest_module, "release_graph", lambda release: builds.append(release) or None)
     again = ingest([corpus], store)
+    assert builds == []  # a.txt is read, but it cannot win against b.txt, which is unchanged
     (stored_sha, _), = store.release_hashes().values()
     assert first.releases == 1 and stored_sha == sha256_of(corpus / "b.txt")
     assert (again.written, again.unchanged) == (0, 1)

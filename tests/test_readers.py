@@ -145,8 +145,8 @@ def test_single_release_file_over_its_limit_is_refused(tmp_path):
 
 def test_release_text_over_its_limit_is_refused(tmp_path):
     description = "Acme Motors opened a plant. " * (MAX_RELEASE_CHARS // 28 + 10)
-    error = refused(write(tmp_path, "long.rss", rss(f"<item><title>Long</title><description>{description}</description></item>")),
-                    "characters are refused")
+    feed = rss(f"<item><title>Long</title><description>{description}</description></item>")
+    error = refused(write(tmp_path, "long.rss", feed), "characters are refused")
     assert error.source.endswith("#item1")
 
 
@@ -164,8 +164,8 @@ def test_hundred_thousand_nested_divs_are_refused(tmp_path):
 
 def test_deeply_nested_fragment_in_a_feed_is_refused(tmp_path):
     description = "&lt;div&gt;Acme " * 1000
-    refused(write(tmp_path, "nested.rss", rss(f"<item><title>Deep</title><description>{description}</description></item>")),
-            f"more than {MAX_DEPTH} levels deep")
+    feed = rss(f"<item><title>Deep</title><description>{description}</description></item>")
+    refused(write(tmp_path, "nested.rss", feed), f"more than {MAX_DEPTH} levels deep")
 
 
 def test_nesting_within_the_limit_is_read():
@@ -174,7 +174,7 @@ def test_nesting_within_the_limit_is_read():
 
 BILLION_LAUGHS = (
     '<?xml version="1.0"?>\n<!DOCTYPE rss [\n <!ENTITY lol "lol">\n'
-    + "".join(f' <!ENTITY lol{n} "{("&lol" + str(n - 1) + ";") * 10 if n > 1 else "&lol;" * 10}">\n' for n in range(1, 10))
+    + "".join(f' <!ENTITY lol{n} "{(f"&lol{n - 1};" if n > 1 else "&lol;") * 10}">\n' for n in range(1, 10))
     + "]>\n"
 )
 
@@ -211,7 +211,7 @@ def test_entities_in_an_html_page_are_neither_expanded_nor_fetched(tmp_path):
     "name, data, reason",
     [
         ("zero-items.rss", rss(""), "feed has no items"),
-        ("zero-entries.atom", '<feed xmlns="http://www.w3.org/2005/Atom"><title>Newsroom</title></feed>', "feed has no items"),
+        ("zero-entries.atom", '<feed xmlns="http://www.w3.org/2005/Atom"><title>N</title></feed>', "feed has no items"),
         ("broken.rss", rss("<item><title>Acme</item>"), "malformed XML"),
     ],
 )
@@ -286,7 +286,8 @@ HOSTILE_LINKS = [
 @pytest.mark.parametrize("link", HOSTILE_LINKS)
 def test_hostile_feed_links_become_valid_iris(tmp_path, link):
     escaped = link.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\u0000", "")
-    feed = rss(f"<item><title>Acme Opens Plant</title><link>{escaped}</link><description>Acme opened a plant.</description></item>")
+    feed = rss(f"<item><title>Acme Opens Plant</title><link>{escaped}</link>"
+               "<description>Acme opened a plant.</description></item>")
     (release,) = read_release_file(write(tmp_path, "links.rss", feed))
     assert release.url is not None and release.url.startswith("https://acme.example/")
     ox.NamedNode(release.url)  # raises ValueError for anything that is not a valid IRI
@@ -295,7 +296,8 @@ def test_hostile_feed_links_become_valid_iris(tmp_path, link):
 @pytest.mark.parametrize("link", ["javascript:alert(1)", "file:///etc/passwd", "data:text/html,hi", "/relative/path"])
 def test_links_that_are_not_web_urls_are_dropped(tmp_path, link):
     page = (f"<html><head><link rel='canonical' href='{link}'><title>Acme</title></head><body><article>"
-            "<h1>Acme Motors Opens a Plant</h1><p>LYON, France, March 4, 2025 -- Acme Motors opened a plant in Lyon.</p>"
+            "<h1>Acme Motors Opens a Plant</h1>"
+            "<p>LYON, France, March 4, 2025 -- Acme Motors opened a plant in Lyon.</p>"
             "<p>The plant will build electric vans for customers across Europe.</p></article></body></html>")
     (release,) = read_release_file(write(tmp_path, "canonical.html", page))
     assert release.url is None

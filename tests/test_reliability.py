@@ -33,7 +33,7 @@ from mobkg import EntityType, entity_iri, ingest, open_store, release_iri, run_q
 from mobkg.cli import cli
 from mobkg.extract.normalise import slug
 from mobkg.ingest import release_graph
-from mobkg.readers import find_release_files, read_release_file
+from mobkg.readers import read_release_file
 from mobkg.vocab import SCHEMA
 
 GOOD_RELEASE = """Kestrova Motors Opens Battery Plant in Lyon
@@ -65,7 +65,8 @@ def release_text(number: int) -> str:
         f"{city}, {country}, {MONTHS[number % 12]} {1 + number % 28}, 2025 /PRNewswire/ -- {company} today signed "
         f"a supply agreement with {partner} covering battery modules for its plant in {city.title()}.\n\n"
         f"The agreement, number {number} of its kind, runs for five years.\n\n"
-        f"\"This deal strengthens our supply chain,\" said {PEOPLE[number % 5]}, Chief Executive Officer of {company}.\n"
+        f"\"This deal strengthens our supply chain,\" said {PEOPLE[number % 5]}, "
+        f"Chief Executive Officer of {company}.\n"
     )
 
 
@@ -283,6 +284,23 @@ def test_skip_bad_writes_the_good_ones_and_reports_the_bad_one(tmp_path, seeded,
     assert graph_names(store) == seed_graphs | expected
 
 
+@pytest.mark.parametrize("skip_bad", [False, True])
+def test_parallel_build_reports_a_bad_file(tmp_path, seeded, nine_good_one_bad, skip_bad):
+    """Workers hand errors to the parent by pickle; an error that does not survive it hung the build."""
+    store, before = seeded
+    folder, good, bad = nine_good_one_bad
+    args = ["build", str(folder), "--store", str(store), "--jobs", "2"] + (["--skip-bad"] if skip_bad else [])
+    process = subprocess.run([*_mobkg_command(), *args], capture_output=True, text=True, timeout=300)
+    assert "Traceback" not in process.stderr
+    assert len(process.stderr.splitlines()) == 1 and str(bad) in process.stderr
+    if skip_bad:
+        assert process.returncode == 0
+        assert graph_names(store) >= {str(uri) for uri in release_iris(good)}
+    else:
+        assert process.returncode == 1
+        assert dump(store) == before
+
+
 def release_iris(paths) -> list[URIRef]:
     return [release_iri(r) for p in paths for r in read_release_file(p)]
 
@@ -320,6 +338,37 @@ def test_turtle_in_a_query_file_exits_2(tmp_path, seeded):
     result = mobkg("query", path, "--store", store)
     assert result.exit_code == 2
     assert_one_error_line(result, "SPARQL syntax error")
+    assert dump(store) == before
+
+
+def _fifo_query(path: Path) -> None:
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("needs POSIX FIFOs")
+    os.mkfifo(path)
+
+
+def _sparse_query(path: Path) -> None:
+    with path.open("wb") as handle:
+        handle.truncate(2 * 1024 * 1024)
+
+
+BAD_QUERY_FILES = {
+    "folder": (Path.mkdir, "not a regular file"),
+    "fifo": (_fifo_query, "not a regular file"),
+    "too-large": (_sparse_query, "larger than 1024 KiB"),
+    "not-utf8": (lambda path: path.write_bytes(b"SELECT * WHERE { ?s ?p \xff }"), "cannot read query file"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_QUERY_FILES)
+def test_bad_query_file_exits_2(tmp_path, seeded, case):
+    store, before = seeded
+    make, reason = BAD_QUERY_FILES[case]
+    path = tmp_path / f"{case}.rq"
+    make(path)
+    result = mobkg("query", path, "--store", store)
+    assert result.exit_code == 2
+    assert_one_error_line(result, path.name, reason)
     assert dump(store) == before
 
 
@@ -562,7 +611,27 @@ def corpus_300(tmp_path_factory):
     return corpus, files, expected, window
 
 
-KILL_POINTS = 6
+RANDOM_KILL_POINTS = 5
+"""Kill points spread over the run (one at a random moment in each fifth of a clean build's time)."""
+WRITE_KILL_POINTS = 2
+"""Kill points at the first store write, as the write-ahead log grows (a batch takes ~5 ms to log)."""
+
+
+def _log_sizes(store: Path) -> dict[str, int]:
+    sizes = {}
+    for log in store.glob("*.log"):
+        with contextlib.suppress(OSError):
+            sizes[log.name] = log.stat().st_size
+    return sizes
+
+
+def _wait_until_writing(process: subprocess.Popen, store: Path) -> bool:
+    """Poll, without sleeping, until a write-ahead log of ``store`` grows by 64 KiB; False if the build exited."""
+    baseline = _log_sizes(store)
+    while process.poll() is None:
+        if any(size - baseline.get(name, 0) >= 64 * 1024 for name, size in _log_sizes(store).items()):
+            return True
+    return False
 
 
 @pytest.mark.slow
@@ -575,22 +644,27 @@ def test_sigkill_never_leaves_a_torn_store(tmp_path, corpus_300):
     seeded = graph_names(seed)
     assert len(seeded) == 100
     rng = random.Random(20250304)
+    plans = [("random", (i + rng.random()) / RANDOM_KILL_POINTS * window) for i in range(RANDOM_KILL_POINTS)]
+    plans += [("first write", None)] * WRITE_KILL_POINTS
     outcomes = []
-    for point in range(KILL_POINTS):
+    for point, (kind, delay) in enumerate(plans):
         store = tmp_path / f"store-{point}"
         shutil.copytree(seed, store)
         process = _start_build(corpus, store, "--force")  # --force: every graph is dropped and rewritten
         assert _wait_until_locked(process, store)
-        time.sleep(rng.uniform(0, window))
+        if delay is not None:
+            time.sleep(delay)
+        else:
+            _wait_until_writing(process, store)
         killed = process.poll() is None
         if killed:
             process.send_signal(signal.SIGKILL)
         process.communicate(timeout=60)
         names = _check_store(store, expected)
         assert seeded <= names, "a graph the store held before the build was lost"
-        outcomes.append((killed, len(names)))
-    print(f"\nkill points: {KILL_POINTS}; (killed, graphs present): {outcomes}")
-    assert any(killed for killed, _ in outcomes)
+        outcomes.append((kind, "killed" if killed else "finished", len(names)))
+    print(f"\nkill points: {len(plans)}; (kind, outcome, graphs present): {outcomes}")
+    assert any(outcome == "killed" for _, outcome, _ in outcomes)
 
 
 def _corpus_copy(folder: Path, files: list[Path]) -> tuple[Path, dict[str, Graph]]:

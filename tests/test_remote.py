@@ -18,7 +18,16 @@ import pytest
 from click.testing import CliRunner
 from rdflib import RDF, Graph, Literal, URIRef
 
-from mobkg import ExportFormat, QueryError, StoreError, export_store, ingest, open_store, run_query, saved_queries
+from mobkg import (
+    ExportFormat,
+    QueryError,
+    StoreError,
+    export_store,
+    ingest,
+    open_store,
+    run_query,
+    saved_queries,
+)
 from mobkg.cli import cli
 from mobkg.server import OxigraphServer
 from mobkg.stores.remote import RemoteStore
@@ -224,27 +233,24 @@ def misbehaving_server(status: int, body: bytes, *, silent: bool = False):
     (200, b'{"head": {"vars": ["g"]}, "results": {"bindings": [{"g": {"type": "triple"}}]}}', r"malformed SPARQL JSON"),
 ])
 def test_http_failures_are_one_line_store_errors(status, body, message):
-    with misbehaving_server(status, body) as url:
-        with pytest.raises(StoreError, match=message) as raised:
-            RemoteStore(url).graph_names()
+    with misbehaving_server(status, body) as url, pytest.raises(StoreError, match=message) as raised:
+        RemoteStore(url).graph_names()
     assert str(raised.value).startswith(url) and "\n" not in str(raised.value)
 
 
 def test_a_silent_server_times_out():
-    with misbehaving_server(200, b"", silent=True) as url:
-        with pytest.raises(StoreError, match=r"no answer within 0.2 s"):
-            RemoteStore(url, timeout=0.2).release_hashes()
+    with misbehaving_server(200, b"", silent=True) as url, pytest.raises(StoreError, match=r"no answer within 0.2 s"):
+        RemoteStore(url, timeout=0.2).release_hashes()
 
 
 def test_malformed_ntriples_is_a_store_error():
-    with misbehaving_server(200, b"<not n-triples") as url:
-        with pytest.raises(StoreError, match="malformed N-Triples"):
-            RemoteStore(url).graph("https://w3id.org/mobkg/release/a")
+    with misbehaving_server(200, b"<not n-triples") as url, pytest.raises(StoreError, match="malformed N-Triples"):
+        RemoteStore(url).graph("https://w3id.org/mobkg/release/a")
 
 
 def test_unserialisable_graph_changes_nothing():
     broken = Graph(identifier=URIRef("https://w3id.org/mobkg/release/c"))
     broken.add((URIRef("urn:x:not an iri"), URIRef("urn:x:says"), Literal("x")))
-    with misbehaving_server(500, b"must not be called") as url:
-        with pytest.raises(StoreError, match="cannot be serialised.*nothing was changed"):
-            RemoteStore(url).replace_graphs([broken])
+    with misbehaving_server(500, b"must not be called") as url, \
+            pytest.raises(StoreError, match="cannot be serialised.*nothing was changed"):
+        RemoteStore(url).replace_graphs([broken])

@@ -47,6 +47,9 @@ class SavedQuery:
     text: str
 
 
+MAX_QUERY_BYTES = 1024 * 1024
+"""Largest ``.rq`` file read; saved queries are a few hundred bytes."""
+
 _PARAM = re.compile(r"^#\s*@param\s+(\w+)\s*:?\s*(.*)$")
 
 
@@ -80,6 +83,10 @@ def load_query(query: str) -> tuple[str, SavedQuery | None]:
     if query.strip().endswith(".rq") and "\n" not in query:
         path = Path(query.strip())
         try:
+            if path.exists() and not path.is_file():  # a folder, FIFO or device: never read (it may never end)
+                raise QueryError(f"{path}: not a regular file; give a .rq file")
+            if path.exists() and path.stat().st_size > MAX_QUERY_BYTES:
+                raise QueryError(f"{path}: query files larger than {MAX_QUERY_BYTES // 1024} KiB are refused")
             parsed = _parse_saved(path)
         except FileNotFoundError:
             raise QueryError(f"{path}: no such query file; `mobkg queries` lists the saved ones") from None

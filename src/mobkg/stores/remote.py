@@ -2,7 +2,8 @@
 
 Reads use the SPARQL 1.1 Protocol (``POST`` of an ``application/sparql-query``
 body to the query endpoint; SELECT/ASK answers as SPARQL JSON results,
-CONSTRUCT answers as N-Triples). Writes use the SPARQL 1.1 Graph Store HTTP
+CONSTRUCT answers as N-Triples; one graph is a CONSTRUCT over ``GRAPH <IRI>``).
+Writes use the SPARQL 1.1 Graph Store HTTP
 Protocol: one ``PUT`` per release graph, with an N-Triples body, which
 *replaces* that graph, so rebuilding or correcting a release is idempotent.
 
@@ -20,7 +21,7 @@ with ``--union-default-graph``); other servers need their own setting (e.g.
 Fuseki's ``tdb2:unionDefaultGraph true``).
 
 Atomicity, honestly: HTTP Graph Store Protocol has no multi-graph transaction.
-:meth:`RemoteStore.replace_graphs` first GETs the current content of every
+:meth:`RemoteStore.replace_graphs` first reads the current content of every
 graph it is about to replace, then PUTs the new ones in order; if a PUT fails,
 it puts back the previous content of the graphs already replaced in this call
 (DELETE for graphs that did not exist) and raises :class:`StoreError` saying
@@ -66,6 +67,7 @@ _ALL_QUADS = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 _GRAPH_NAMES = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 _PROLOGUE = re.compile(r"^(?:\s+|#[^\n]*\n|PREFIX\s+[\w-]*:\s*<[^>]*>|BASE\s*<[^>]*>)*", re.IGNORECASE)
 _CONSTRUCT = re.compile(r"(?:CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
 class RemoteStore:
@@ -128,7 +130,7 @@ class RemoteStore:
             ) from None
         except urllib.error.URLError as error:
             raise StoreError(f"{self.base}: {_describe(error.reason, self.timeout)}") from None
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise StoreError(f"{self.base}: no answer within {self.timeout:g} s; is the server overloaded?") from None
         except (ConnectionError, OSError) as error:
             raise StoreError(f"{self.base}: {_describe(error, self.timeout)}") from None
@@ -160,11 +162,20 @@ class RemoteStore:
         return QueryResult(QueryKind.SELECT, variables=variables,
                            rows=[tuple(to_rdflib(term) for term in row) for row in rows])
 
-    def _ntriples(self, data: bytes, what: str) -> list[ox.Triple]:
+    def _construct(self, sparql: str, what: str) -> list[ox.Triple]:
+        """The triples a CONSTRUCT query answers, asked for as N-Triples."""
+        data = self._request("POST", self.query_url, body=sparql.encode("utf-8"),
+                             content_type="application/sparql-query", accept=_NTRIPLES)
         try:
             return list(ox.parse(data, ox.RdfFormat.N_TRIPLES))
         except (SyntaxError, ValueError) as error:
             raise StoreError(f"{self.base}: malformed N-Triples in {what} ({_first_line(str(error).encode())})") from None
+
+    def _graph_triples(self, name: str) -> list[ox.Triple]:
+        # Through the query endpoint, not a GSP GET: a 404 there cannot tell a missing graph from a wrong URL.
+        if _NOT_IN_IRI.search(name):
+            raise StoreError(f"{self.base}: {name!r} is not a graph IRI")
+        return self._construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}", f"graph <{name}>")
 
     # -- GraphStore -------------------------------------------------------------------------
 
@@ -180,8 +191,8 @@ class RemoteStore:
             except Exception as error:  # rdflib raises bare Exception for a term it cannot write
                 raise StoreError(f"{self.base}: graph <{graph.identifier}> cannot be serialised ({error}); "
                                  "nothing was changed") from None
-        previous = {name: self._request("GET", self._graph_url(name), accept=_NTRIPLES, missing_ok=True)
-                    for name in bodies}
+        previous = {name: ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) if (triples := self._graph_triples(name))
+                    else None for name in bodies}
         done: list[str] = []
         for name, body in bodies.items():
             try:
@@ -215,18 +226,15 @@ class RemoteStore:
 
     def graph(self, name: str) -> Graph:
         graph = Graph(identifier=URIRef(name))
-        data = self._request("GET", self._graph_url(name), accept=_NTRIPLES, missing_ok=True)
-        for triple in self._ntriples(data or b"", f"graph <{name}>"):
+        for triple in self._graph_triples(name):
             graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
         return graph
 
     def query(self, sparql: str) -> QueryResult:
         if not _CONSTRUCT.match(_PROLOGUE.sub("", sparql, count=1)):
             return self._select(sparql)
-        data = self._request("POST", self.query_url, body=sparql.encode("utf-8"),
-                             content_type="application/sparql-query", accept=_NTRIPLES)
         graph = Graph()
-        for triple in self._ntriples(data, "the CONSTRUCT answer"):
+        for triple in self._construct(sparql, "the CONSTRUCT answer"):
             graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
         return QueryResult(QueryKind.CONSTRUCT, graph=graph)
 
@@ -258,7 +266,7 @@ def _json_term(value: dict) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 def _describe(reason, timeout: float) -> str:
     if isinstance(reason, ConnectionRefusedError):
         return "connection refused; is the server running?"
-    if isinstance(reason, (TimeoutError, socket.timeout)):
+    if isinstance(reason, TimeoutError):
         return f"no answer within {timeout:g} s; is the server overloaded?"
     if isinstance(reason, socket.gaierror):
         return "unknown host; check the endpoint URL"

@@ -150,3 +150,35 @@ def test_an_invalid_analyst_pattern_is_a_clear_error(spec):
     broken = replace(load_lexicon(), patterns=[spec])
     with pytest.raises(LexiconError, match=spec["id"]):
         compile_patterns(broken)
+
+
+def test_the_seed_release_needs_no_seed_name_in_the_lexicons(monkeypatch):
+    """Issue 3's acceptance check, run with every name of the seed's company family removed from
+    the gazetteers: the entities must come from the text's structure, not from our data."""
+    import re
+    from pathlib import Path
+
+    import mobkg.build
+    import mobkg.extract.pipeline
+    from mobkg.extract.lexicon import Lexicon
+    from mobkg.readers import read_release_file
+
+    seed = sorted((Path(__file__).resolve().parents[2] / "shared" / "seed").glob("*.txt"))
+    if not seed:
+        pytest.skip("the shared seed release is not on this machine")
+    full = load_lexicon()
+    family = re.compile(r"chery|omoda|jaecoo|exeed|luxeed|icaur|lepas|tiggo|jetour", re.I)
+    stripped = Lexicon(full.vocabulary, full.patterns)
+    for entry in full.entries:
+        if not any(family.search(name) for name in (entry.label, *entry.aliases)):
+            stripped.add(entry)
+    assert len(stripped.entries) < len(full.entries)
+    monkeypatch.setattr(mobkg.extract.pipeline, "load_lexicon", lambda: stripped)
+    (release,) = read_release_file(seed[0])
+    found = entities(extract_release(release))
+    expected = {
+        "Chery": "Company", "OMODA & JAECOO": "Brand", "EXEED": "Brand", "LUXEED": "Brand",
+        "ESG Advisory Alliance": "Alliance", "Mars Architecture Hybrid Platform": "Technology",
+        "Yin Tongyue": "Person", "Zhang Guibing": "Person",
+    }
+    assert {name: found.get(name) for name in expected} == expected

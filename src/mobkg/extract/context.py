@@ -21,6 +21,7 @@ from .sentences import Sentence
 __all__ = [
     "ParsedSentence", "retype_brand_lists", "retype_listed_organisations", "type_model_families", "type_short_forms",
     "dateline_places", "is_title_case", "known_mentions", "retype_known", "midsentence_names",
+    "retype_marque_enumerations", "type_recurring_names",
 ]
 
 T = EntityType
@@ -59,6 +60,58 @@ def retype_brand_lists(text: str, mentions: list[Mention], lexicon: Lexicon) -> 
                 continue  # "Acme Motor Group" stays a company even next to the word "brand"
             if mention.type in (None, T.COMPANY, T.BRAND) or (mention.type is T.PRODUCT and mention.strength < 3 and not coded):
                 mention.type, mention.strength, mention.rule = T.BRAND, 3, "brand-list"
+
+
+def retype_marque_enumerations(text: str, mentions: list[Mention], lexicon: Lexicon) -> None:
+    """A sentence about brands that enumerates three or more untyped marque-like names lists brands.
+
+    "From ALPHA, BETA and GAMMA to DELTA, drivers shape the group's brand story": the names are
+    not next to the word "brand", but they are written as marques (capitals inside the word) and
+    listed in a sentence that speaks of brands.
+    """
+    if not re.search(r"\b(?:" + "|".join(lexicon.words("brand_nouns")) + r")\b", text, re.IGNORECASE):
+        return
+    listed = r"(?:\s*(?:,|and|&|as well as|, and|to|from)\s*)+"
+    marque_like = [m for m in mentions if m.type in (None, T.BRAND) and _marque_like(m.text)]
+    runs: list[list[Mention]] = []
+    for mention in sorted(marque_like, key=lambda m: m.start):
+        if runs and re.fullmatch(listed, text[runs[-1][-1].end:mention.start]):
+            runs[-1].append(mention)
+        else:
+            runs.append([mention])
+    for run in runs:
+        if len(run) >= 3:
+            for mention in run:
+                mention.type, mention.strength, mention.rule = T.BRAND, 3, "marque-enumeration"
+
+
+def _marque_like(name: str) -> bool:
+    """ALPHA, iBETA, GAMMA & DELTA: written with capitals beyond the first letter."""
+    letters = [c for c in name if c.isalpha()]
+    return len(letters) >= 3 and sum(c.isupper() for c in letters[1:]) >= max(1, (len(letters) - 1) // 2)
+
+
+def type_recurring_names(parsed: list["ParsedSentence"], names: frozenset[str]) -> None:
+    """A name the release keeps using as a subject is the organisation it is about.
+
+    An untyped capitalised word that appears three or more times in mid-sentence, and opens a
+    clause with a verb at least once ("Velantra is building", "Velantra will"), is a company.
+    """
+    counts: dict[str, int] = {}
+    subject: set[str] = set()
+    for item in parsed:
+        for mention in item.mentions:
+            word = mention.text
+            plain = not any(c.isdigit() for c in word) and word.lower() not in _GENERIC_WORDS and not (word.isupper() and len(word) <= 3)
+            if mention.type is None and word in names and " " not in word and plain:
+                counts[word] = counts.get(word, 0) + 1
+                if re.match(r"\s+(?:is|was|has|had|will|would|can|continues|remains|[a-z]+s)\b", item.sentence.text[mention.end:]):
+                    subject.add(mention.text)
+    recurring = {name for name, count in counts.items() if count >= 3 and name in subject}
+    for item in parsed:
+        for mention in item.mentions:
+            if mention.type is None and mention.text in recurring:
+                mention.type, mention.strength, mention.rule = T.COMPANY, 1, "recurring-subject"
 
 
 def _adjacent_chain(mentions, position, direction, text, separator, lead=r"\s*(?:the\s+)?") -> list[Mention]:

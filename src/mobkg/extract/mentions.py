@@ -241,6 +241,8 @@ class _Finder:
             return False
         if any(e.type is T.PLACE for e in self.gazetteer(words[-1])):
             return False  # "Acme UK" is a regional arm, not a model
+        if len(words[0]) < 2 or "&" in words:
+            return False  # "R&D" is not the model "D" of a maker "R"
         for k in range(1, len(words)):
             if _CODE.fullmatch(words[k]) and not _YEAR.fullmatch(words[k]):
                 return all(_SUFFIX_CODES.fullmatch(x) for x in words[k + 1:]) and words[0][0].isupper()
@@ -369,8 +371,9 @@ class _Finder:
                 continue
             if not all(re.fullmatch(r"[A-Za-z][\w\-]*", w.text) for w in words):
                 continue
-            if " ".join(w.lower for w in words) in heads or (words[-1].lower in heads and size > 1
-                                                               and words[-2].lower not in _FUNCTION_WORDS):
+            if any(w.lower in _FUNCTION_WORDS for w in words):
+                continue  # "Platform and solid-state battery": the head belongs to the next phrase
+            if " ".join(w.lower for w in words) in heads or (words[-1].lower in heads and size > 1):
                 return size
         return 0
 

@@ -8,6 +8,7 @@ from ..release import Release
 from ..vocab import EntityType, Predicate, signature
 from .context import (
     ParsedSentence, dateline_places, is_title_case, known_mentions, midsentence_names, retype_brand_lists, retype_known,
+    retype_marque_enumerations, type_recurring_names,
     retype_listed_organisations, type_model_families, type_short_forms,
 )
 from .lexicon import load_lexicon
@@ -36,7 +37,10 @@ def extract_release(release: Release) -> Extraction:
         registry.observe(mention)
     for item in parsed:
         retype_brand_lists(item.sentence.text, item.mentions, lexicon)
+        retype_marque_enumerations(item.sentence.text, item.mentions, lexicon)
         retype_listed_organisations(item.sentence.text, item.mentions, names)
+    type_recurring_names(parsed, names)
+    for item in parsed:
         for mention in item.mentions:
             registry.observe(mention)
     known = registry.surface_types()

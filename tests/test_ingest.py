@@ -157,13 +157,25 @@ def test_batches_write_the_same_store_as_one_transaction(tmp_path):
     assert dump_after(tmp_path, "one", paths) == dump_after(tmp_path, "batched", paths, batch_size=2)
 
 
-def test_parallel_workers_write_the_same_store(tmp_path):
+@pytest.fixture
+def workers_for_any_build(monkeypatch):
+    monkeypatch.setattr(ingest_module, "MIN_FILES_FOR_WORKERS", 2)
+
+
+def test_parallel_workers_write_the_same_store(tmp_path, workers_for_any_build, monkeypatch):
     paths = [EXAMPLES, DATA / "releases", CORRECTION]
     serial = dump_after(tmp_path, "serial", paths)
+    # Building in this process is now an error: every file must come from a worker.
+    monkeypatch.setattr(ingest_module, "_build_one", lambda release: pytest.fail("built in the parent process"))
     assert dump_after(tmp_path, "parallel", paths, jobs=2, batch_size=3) == serial
 
 
-def test_parallel_build_reports_an_unreadable_file(store, tmp_path):
+def test_few_files_are_built_without_workers(tmp_path, monkeypatch):
+    monkeypatch.setattr(ingest_module.multiprocessing, "get_context", lambda method: pytest.fail("started workers"))
+    assert dump_after(tmp_path, "small", ORIGINALS, jobs=2) == dump_after(tmp_path, "serial", ORIGINALS)
+
+
+def test_parallel_build_reports_an_unreadable_file(store, tmp_path, workers_for_any_build):
     corpus = tmp_path / "bad"
     shutil.copytree(EXAMPLES, corpus)
     (corpus / "zz.txt").write_bytes(b"\x00\x01\x02binary")

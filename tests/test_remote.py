@@ -84,10 +84,10 @@ def edges(graph) -> list[tuple]:
 def test_endpoint_forms_name_the_same_server():
     for url in ("http://127.0.0.1:7878", "http://127.0.0.1:7878/", "http://127.0.0.1:7878/query"):
         store = RemoteStore(url)
-        assert (store.base, store.query_url, store.store_url) == (
-            "http://127.0.0.1:7878", "http://127.0.0.1:7878/query?union-default-graph", "http://127.0.0.1:7878/store")
-    fuseki = RemoteStore("http://h:3030/ds/sparql", query_path="sparql", store_path="data", union_default_graph=False)
-    assert (fuseki.query_url, fuseki.store_url) == ("http://h:3030/ds/sparql", "http://h:3030/ds/data")
+        assert (store.base, store.query_url, store.update_url) == (
+            "http://127.0.0.1:7878", "http://127.0.0.1:7878/query", "http://127.0.0.1:7878/update")
+    fuseki = RemoteStore("http://h:3030/ds/sparql", query_path="sparql", union_default_graph=True)
+    assert (fuseki.query_url, fuseki.update_url) == ("http://h:3030/ds/sparql?union-default-graph", "http://h:3030/ds/update")
     with pytest.raises(StoreError, match="not an http"):
         RemoteStore("127.0.0.1:7878")
 
@@ -101,10 +101,14 @@ def test_build_query_export_validate_round_trip(endpoint, mobkg, tmp_path):
     assert len(remote.graph_names()) == 2
 
     embedded = open_store(str(tmp_path / "embedded"), read_only=True)
+    answered = 0
     for name in saved_queries():
         params = {p: PARAMS[p] for p in saved_queries()[name].params}
         assert mobkg("query", name, "--endpoint", endpoint, *[f"-p{k}={v}" for k, v in params.items()]).exit_code == 0
-        assert run_query(remote, name, params).rows == run_query(embedded, name, params).rows, name
+        rows = run_query(remote, name, params).rows
+        assert rows == run_query(embedded, name, params).rows, name
+        answered += bool(rows)
+    assert answered >= len(saved_queries()) // 3  # the fixtures give most queries something to find
     construct = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
     assert run_query(remote, construct).graph.isomorphic(run_query(embedded, construct).graph)
     assert run_query(remote, "ASK { ?s a <https://w3id.org/mobkg/ontology#Release> }").boolean is True
@@ -165,21 +169,24 @@ def test_server_down_fails_in_one_line_and_leaves_the_local_store_alone(mobkg, t
 
 
 @pytest.mark.server
-def test_failed_put_rolls_back_the_graphs_already_written(endpoint):
+def test_a_batch_is_one_update_request(endpoint, monkeypatch):
     remote = RemoteStore(endpoint)
+    sent = []
+    real = remote._request
+    monkeypatch.setattr(remote, "_request", lambda method, url, **kw: sent.append((method, url)) or real(method, url, **kw))
     old = Graph(identifier=URIRef("https://w3id.org/mobkg/release/a"))
     old.add((URIRef("urn:x:a"), URIRef("urn:x:says"), Literal("old")))
-    remote.replace_graphs([old])
-    new = Graph(identifier=old.identifier)
-    new.add((URIRef("urn:x:a"), URIRef("urn:x:says"), Literal("new")))
     fresh = Graph(identifier=URIRef("https://w3id.org/mobkg/release/b"))
     fresh.add((URIRef("urn:x:b"), URIRef("urn:x:says"), Literal("fresh")))
-    broken = Graph(identifier=URIRef("https://w3id.org/mobkg/release/c"))
-    broken.add((URIRef("relative-iri"), URIRef("urn:x:says"), Literal("rejected by the server")))
-    with pytest.raises(StoreError, match="rolled back the 2 graph"):
-        remote.replace_graphs([new, fresh, broken])
-    assert remote.graph_names() == [str(old.identifier)]
-    assert set(remote.graph(str(old.identifier))) == set(old)
+    remote.replace_graphs([old, fresh])
+    assert sent == [("POST", remote.update_url)]
+    new = Graph(identifier=old.identifier)
+    new.add((URIRef("urn:x:a"), URIRef("urn:x:says"), Literal("new")))
+    remote.replace_graphs([new])
+    assert set(remote.graph(str(old.identifier))) == set(new)
+    # The merged default graph follows: the old statement is gone, the others are there once.
+    says = "SELECT ?o WHERE { ?s <urn:x:says> ?o } ORDER BY ?o"
+    assert [str(row[0]) for row in remote.query(says).rows] == ["fresh", "new"]
 
 
 @pytest.mark.server
@@ -248,9 +255,9 @@ def test_malformed_ntriples_is_a_store_error():
         RemoteStore(url).graph("https://w3id.org/mobkg/release/a")
 
 
-def test_unserialisable_graph_changes_nothing():
+def test_a_graph_that_is_not_rdf_is_refused_before_anything_is_sent():
     broken = Graph(identifier=URIRef("https://w3id.org/mobkg/release/c"))
     broken.add((URIRef("urn:x:not an iri"), URIRef("urn:x:says"), Literal("x")))
     with misbehaving_server(500, b"must not be called") as url, \
-            pytest.raises(StoreError, match="cannot be serialised.*nothing was changed"):
+            pytest.raises(StoreError, match="cannot be written.*nothing was changed"):
         RemoteStore(url).replace_graphs([broken])

@@ -17,7 +17,8 @@ When things are written (the atomicity rule):
 
 Incremental builds: a release whose source bytes are unchanged since the last
 build is not rebuilt; a *file* whose sha256 is already the hash of graphs in
-the store is not even read (``force`` rebuilds everything).
+the store is not even read. ``force`` rebuilds everything: use it after
+upgrading mobkg, whose new extractor would otherwise only see changed files.
 
 Corrections and duplicates, whatever the order of the files: a correction
 replaces the graph of the release it corrects; an original never replaces a
@@ -26,9 +27,10 @@ later file wins. (A file skipped because its bytes are unchanged takes part
 only through the graphs it won last time; after deleting or renaming one of
 two files that share a headline, rebuild with ``force``.)
 
-Parallel builds: with ``jobs`` > 1, worker processes read, extract, build and
-validate files; the parent takes their results in file order and writes them,
-so the store ends up the same for every ``jobs``.
+Parallel builds: with ``jobs`` > 1 (and at least ``MIN_FILES_FOR_WORKERS``
+files to build), worker processes read, extract, build and validate files; the
+parent takes their results in file order and writes them, so the store ends up
+the same for every ``jobs``.
 """
 
 from __future__ import annotations
@@ -52,10 +54,13 @@ from .stores import GraphStore
 from .validate import validate_graph
 from .vocab import MOB, EntityType
 
-__all__ = ["IngestSummary", "ingest", "release_graph", "DEFAULT_BATCH_SIZE"]
+__all__ = ["IngestSummary", "ingest", "release_graph", "DEFAULT_BATCH_SIZE", "MIN_FILES_FOR_WORKERS"]
 
 DEFAULT_BATCH_SIZE = 200
 """Graphs per store transaction; builds that write no more than this are all or nothing."""
+
+MIN_FILES_FOR_WORKERS = 50
+"""Fewer files to build than this and ``jobs`` is ignored: starting workers (~1 s) would cost more than it saves."""
 
 _ENTITY_CLASSES = frozenset(t.iri for t in EntityType)
 
@@ -316,7 +321,7 @@ def ingest(
 @contextlib.contextmanager
 def _built_files(items: list[tuple[int, Path]], plan: _Plan, jobs: int) -> Iterator[Iterator[_FileResult]]:
     """Build results of ``items`` (index, path) in order: here, or from a pool of ``jobs`` workers."""
-    if jobs == 1 or len(items) < 2:
+    if jobs == 1 or len(items) < MIN_FILES_FOR_WORKERS:
         yield (_build_file(index, path, plan) for index, path in items)
         return
     methods = multiprocessing.get_all_start_methods()

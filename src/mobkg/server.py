@@ -3,12 +3,12 @@
 The ``oxigraph`` command comes from the PyPI package ``oxigraph`` (extra
 ``mobkg[server]``). It opens the same on-disk format as the embedded store, so
 ``mobkg serve --store DIR`` publishes a store built with ``mobkg build --store
-DIR``; while it runs, build into it with ``mobkg build --endpoint URL`` (the
-server holds the store's lock). It is started with ``--union-default-graph`` so
-that queries see the union of the release graphs, as the embedded store does::
+DIR`` as it is (release graphs, and the merged graph as the default graph that
+queries read); while it runs, build into it with ``mobkg build --endpoint URL``
+(the server holds the store's lock)::
 
     >>> server_command("mobkg-store", port=7979)[1:]
-    ['serve', '--location', 'mobkg-store', '--bind', '127.0.0.1:7979', '--union-default-graph']
+    ['serve', '--location', 'mobkg-store', '--bind', '127.0.0.1:7979']
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def oxigraph_executable() -> str:
 def server_command(store: str | os.PathLike, *, port: int = DEFAULT_PORT, bind: str = "127.0.0.1",
                    executable: str = "oxigraph") -> list[str]:
     """The command line that serves ``store`` on ``bind:port``."""
-    return [executable, "serve", "--location", str(store), "--bind", f"{bind}:{port}", "--union-default-graph"]
+    return [executable, "serve", "--location", str(store), "--bind", f"{bind}:{port}"]
 
 
 class OxigraphServer:

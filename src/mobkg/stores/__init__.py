@@ -1,7 +1,7 @@
 """Where graphs live: one interface, an embedded on-disk store and a remote SPARQL endpoint.
 
 ``open_store(path=...)`` opens the embedded pyoxigraph store; ``open_store(endpoint=...)``
-talks SPARQL 1.1 Protocol + Graph Store Protocol to a server. The CLI and the query
+talks SPARQL 1.1 Protocol and SPARQL 1.1 Update to a server. The CLI and the query
 layer only see :class:`~mobkg.stores.base.GraphStore`.
 """
 

@@ -1,8 +1,15 @@
 """The embedded store: pyoxigraph's transactional on-disk RocksDB store.
 
-Writes go through one SPARQL UPDATE (``DROP GRAPH`` + ``INSERT DATA``) per batch,
-which pyoxigraph applies in a single transaction: a build that fails, or a
-process that is killed, leaves the store as it was before.
+Layout: each release is a named graph; the **default graph is the merged
+knowledge graph**, the set union of all release graphs, kept up to date by the
+same transaction that writes a release. Queries read the default graph, so an
+entity named by 500 releases is one node with one label there, not 500 copies
+(pyoxigraph's "union default graph" option does not remove duplicates, and
+joins over it grow with the number of releases).
+
+Writes go through one SPARQL UPDATE per batch, which pyoxigraph applies in a
+single transaction: a build that fails, or a process that is killed, leaves
+the store as it was before.
 """
 
 from __future__ import annotations
@@ -65,15 +72,25 @@ def update_text(graphs: Sequence[Graph]) -> str:
 
     :raises ValueError: if a graph holds a term that is not valid RDF (e.g. an IRI with a space).
     """
-    parts = [f"DROP SILENT GRAPH {to_oxigraph(g.identifier)}" for g in graphs]
-    body = "\n".join(
-        f"GRAPH {to_oxigraph(g.identifier)} {{\n"
-        + "".join(f"{to_oxigraph(s)} {to_oxigraph(p)} {to_oxigraph(o)} .\n" for s, p, o in g)
-        + "}"
-        for g in graphs if len(g)
-    )
-    if body:
-        parts.append(f"INSERT DATA {{\n{body}\n}}")
+    parts = []
+    for graph in graphs:
+        name = to_oxigraph(graph.identifier)
+        # The merged default graph loses what only the old version of this release said.
+        parts.append(
+            f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {name} {{ ?s ?p ?o }} "
+            f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER (?other != {name}) }} }}"
+        )
+        parts.append(f"DROP SILENT GRAPH {name}")
+    merged: dict[str, None] = {}
+    named = []
+    for graph in graphs:
+        if not len(graph):
+            continue
+        lines = [f"{to_oxigraph(s)} {to_oxigraph(p)} {to_oxigraph(o)} .\n" for s, p, o in graph]
+        merged.update(dict.fromkeys(lines))
+        named.append(f"GRAPH {to_oxigraph(graph.identifier)} {{\n{''.join(lines)}}}")
+    if named:
+        parts.append("INSERT DATA {\n" + "\n".join(named) + "\n" + "".join(merged) + "}")
     return " ;\n".join(parts)
 
 
@@ -126,7 +143,7 @@ class EmbeddedStore:
 
     def query(self, sparql: str) -> QueryResult:
         try:
-            result = self._store.query(sparql, use_default_graph_as_union=True)
+            result = self._store.query(sparql)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {_first_line(str(exc))}") from None
         except ValueError as exc:
@@ -145,8 +162,12 @@ class EmbeddedStore:
         return QueryResult(QueryKind.CONSTRUCT, graph=graph)
 
     def dump_nquads(self) -> bytes:
-        # Sorted, so two dumps of the same content compare equal byte for byte.
-        return "".join(sorted(f"{quad} .\n" for quad in self._store)).encode("utf-8")
+        """The release graphs as N-Quads (the merged default graph is derived from them, so left out).
+
+        Sorted, so two dumps of the same content compare equal byte for byte.
+        """
+        quads = (quad for quad in self._store if not isinstance(quad.graph_name, ox.DefaultGraph))
+        return "".join(sorted(f"{quad} .\n" for quad in quads)).encode("utf-8")
 
     def close(self) -> None:
         """Drop the handle; RocksDB releases its lock when the store object is freed."""

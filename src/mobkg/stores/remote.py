@@ -1,35 +1,34 @@
-"""The remote store: any SPARQL 1.1 server, over HTTP.
+"""The remote store: any SPARQL 1.1 server, over HTTP, holding the embedded store's layout.
 
-Reads use the SPARQL 1.1 Protocol (``POST`` of an ``application/sparql-query``
-body to the query endpoint; SELECT/ASK answers as SPARQL JSON results,
-CONSTRUCT answers as N-Triples; one graph is a CONSTRUCT over ``GRAPH <IRI>``).
-Writes use the SPARQL 1.1 Graph Store HTTP
-Protocol: one ``PUT`` per release graph, with an N-Triples body, which
-*replaces* that graph, so rebuilding or correcting a release is idempotent.
+Layout: the same as :mod:`mobkg.stores.embedded` -- one named graph per
+release, and the default graph holding the merged knowledge graph (the set
+union of the release graphs), which is what queries read. ``mobkg serve``
+publishes an embedded store as it is; ``mobkg build --endpoint URL`` keeps it
+that way because writes send the very SPARQL UPDATE the embedded store runs
+(:func:`~mobkg.stores.embedded.update_text`).
+
+Protocol: reads use the SPARQL 1.1 Protocol (``POST`` of an
+``application/sparql-query`` body to the query endpoint; SELECT/ASK answers as
+SPARQL JSON results, CONSTRUCT answers as N-Triples; one graph is a CONSTRUCT
+over ``GRAPH <IRI>``). Writes ``POST`` one ``application/sparql-update`` per
+batch to the update endpoint: per graph ``DROP`` then ``INSERT DATA``, so
+rebuilding or correcting a release replaces its graph and is idempotent.
 
 Endpoint URLs: ``RemoteStore`` accepts the server's base URL
 (``http://127.0.0.1:7878``) or its query URL (``http://127.0.0.1:7878/query``).
-Paths default to Oxigraph's layout (``/query``, ``/store?graph=IRI``); pass
-``query_path`` / ``store_path`` for other servers, e.g. ``store_path="data"``
-for a Fuseki dataset URL ``http://host:3030/ds``.
+Paths default to Oxigraph's layout (``/query``, ``/update``); pass
+``query_path`` / ``update_path`` for other servers, e.g. for a Fuseki dataset
+``http://host:3030/ds`` the defaults already fit (``/ds/query``, ``/ds/update``).
+``union_default_graph=True`` asks Oxigraph for the union of all graphs instead
+(only for data not written by mobkg: that union repeats a triple once per
+release that states it, and joins over it grow with the number of releases).
 
-Union default graph: saved queries match entities outside ``GRAPH`` patterns,
-so the default graph must be the union of the release graphs. Oxigraph does
-this per request when the query URL carries ``union-default-graph`` (sent
-unless ``union_default_graph=False``; ``mobkg serve`` also starts the server
-with ``--union-default-graph``); other servers need their own setting (e.g.
-Fuseki's ``tdb2:unionDefaultGraph true``).
-
-Atomicity, honestly: HTTP Graph Store Protocol has no multi-graph transaction.
-:meth:`RemoteStore.replace_graphs` first reads the current content of every
-graph it is about to replace, then PUTs the new ones in order; if a PUT fails,
-it puts back the previous content of the graphs already replaced in this call
-(DELETE for graphs that did not exist) and raises :class:`StoreError` saying
-whether that rollback succeeded. Readers that query *during* a write can see a
-half-written batch, and a client killed mid-batch (or a rollback that itself
-fails, e.g. because the server died) leaves it half-written: every graph is
-then either its old or its new complete content, never a torn one, and the
-next ``mobkg build`` rewrites what differs from the release files.
+Atomicity: one update request per batch. Oxigraph applies a request in one
+transaction, so a failed batch changes nothing; the SPARQL 1.1 Update
+recommendation leaves this to the server, so on a server that does not, a
+failed request can leave a batch half-applied: rerun the build with ``--force``.
+A failure of one batch never undoes the batches written before it (see
+:mod:`mobkg.ingest`).
 
 Errors: a server that is down, a wrong URL, an HTTP error, a timeout or a
 response that is not what the protocol promises all raise :class:`StoreError`
@@ -53,7 +52,7 @@ from rdflib import Graph, URIRef
 
 from ..errors import QueryError, StoreError
 from .base import RELEASE_HASHES_QUERY, QueryKind, QueryResult, hashes_from_rows
-from .embedded import to_rdflib
+from .embedded import to_rdflib, update_text
 
 __all__ = ["RemoteStore", "DEFAULT_TIMEOUT"]
 
@@ -82,8 +81,8 @@ class RemoteStore:
         *,
         timeout: float = DEFAULT_TIMEOUT,
         query_path: str = "query",
-        store_path: str = "store",
-        union_default_graph: bool = True,
+        update_path: str = "update",
+        union_default_graph: bool = False,
     ):
         parts = urllib.parse.urlsplit(endpoint.strip())
         if parts.scheme not in {"http", "https"} or not parts.netloc:
@@ -97,13 +96,13 @@ class RemoteStore:
         self.query_url = f"{self.base}/{query_path.strip('/')}"
         if union_default_graph:
             self.query_url += "?union-default-graph"
-        self.store_url = f"{self.base}/{store_path.strip('/')}"
+        self.update_url = f"{self.base}/{update_path.strip('/')}"
 
     # -- HTTP -------------------------------------------------------------------------------
 
     def _request(self, method: str, url: str, *, body: bytes | None = None, content_type: str | None = None,
-                 accept: str | None = None, missing_ok: bool = False) -> bytes | None:
-        """One HTTP exchange; ``None`` for a 404 when ``missing_ok``.
+                 accept: str | None = None) -> bytes:
+        """One HTTP exchange; its response body.
 
         :raises StoreError: for every transport or HTTP failure (QueryError for a rejected query).
         """
@@ -117,8 +116,6 @@ class RemoteStore:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 return response.read()
         except urllib.error.HTTPError as error:
-            if missing_ok and error.code == 404:
-                return None
             detail = _first_line(error.read())
             if error.code == 400 and url == self.query_url:
                 raise QueryError(f"{self.base}: query rejected: {detail}") from None
@@ -134,9 +131,6 @@ class RemoteStore:
             raise StoreError(f"{self.base}: no answer within {self.timeout:g} s; is the server overloaded?") from None
         except (ConnectionError, OSError) as error:
             raise StoreError(f"{self.base}: {_describe(error, self.timeout)}") from None
-
-    def _graph_url(self, name: str) -> str:
-        return f"{self.store_url}?graph={urllib.parse.quote(name, safe='')}"
 
     def _solutions(self, sparql: str) -> tuple[list[str], list[tuple], bool | None]:
         """Variables and rows (pyoxigraph terms) of a SELECT, or the answer of an ASK."""
@@ -172,7 +166,6 @@ class RemoteStore:
             raise StoreError(f"{self.base}: malformed N-Triples in {what} ({_first_line(str(error).encode())})") from None
 
     def _graph_triples(self, name: str) -> list[ox.Triple]:
-        # Through the query endpoint, not a GSP GET: a 404 there cannot tell a missing graph from a wrong URL.
         if _NOT_IN_IRI.search(name):
             raise StoreError(f"{self.base}: {name!r} is not a graph IRI")
         return self._construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}", f"graph <{name}>")
@@ -180,43 +173,19 @@ class RemoteStore:
     # -- GraphStore -------------------------------------------------------------------------
 
     def replace_graphs(self, graphs: Sequence[Graph]) -> None:
-        """PUT each graph; on a failure, put back the graphs already replaced (see module docs).
+        """Replace each graph (and the merged default graph) in one update request.
 
-        :raises StoreError: if a graph cannot be written (after the rollback).
+        :raises StoreError: if a graph holds a term that is not valid RDF (nothing is sent),
+            or the server cannot be reached or refuses the update.
         """
-        bodies = {}
-        for graph in graphs:
-            try:
-                bodies[str(graph.identifier)] = graph.serialize(format="nt", encoding="utf-8") if len(graph) else None
-            except Exception as error:  # rdflib raises bare Exception for a term it cannot write
-                raise StoreError(f"{self.base}: graph <{graph.identifier}> cannot be serialised ({error}); "
-                                 "nothing was changed") from None
-        previous = {name: ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) if (triples := self._graph_triples(name))
-                    else None for name in bodies}
-        done: list[str] = []
-        for name, body in bodies.items():
-            try:
-                self._put(name, body)
-            except StoreError as error:
-                undone = self._roll_back(done, previous)
-                raise StoreError(f"{error}; {undone}") from None
-            done.append(name)
-
-    def _put(self, name: str, ntriples: bytes | None) -> None:
-        if ntriples is None:
-            self._request("DELETE", self._graph_url(name), missing_ok=True)
-        else:
-            self._request("PUT", self._graph_url(name), body=ntriples, content_type=_NTRIPLES)
-
-    def _roll_back(self, done: list[str], previous: dict[str, bytes | None]) -> str:
-        if not done:
-            return "nothing was changed"
+        if not graphs:
+            return
         try:
-            for name in reversed(done):
-                self._put(name, previous[name] or None)
-        except StoreError as error:
-            return f"rolling back the {len(done)} graph(s) already written also failed ({error}); rerun the build"
-        return f"rolled back the {len(done)} graph(s) already written; nothing was changed"
+            update = update_text(graphs)
+        except ValueError as error:
+            raise StoreError(f"{self.base}: a graph cannot be written ({_first_line(str(error).encode())}); "
+                             "nothing was changed") from None
+        self._request("POST", self.update_url, body=update.encode("utf-8"), content_type="application/sparql-update")
 
     def release_hashes(self) -> dict[str, tuple[str, bool]]:
         return hashes_from_rows(self._select(RELEASE_HASHES_QUERY).rows)

@@ -282,10 +282,10 @@ def saved_query_folder(tmp_path, monkeypatch):
     folder.mkdir()
     (folder / "company-products.rq").write_text(
         "# Products a company makes.\n"
-        "# @param company: label of the company\n"
+        "# @param company: name of the company (bound to the matching entity)\n"
         "PREFIX mob: <https://w3id.org/mobkg/ontology#>\n"
         "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-        "SELECT DISTINCT ?product WHERE { ?c rdfs:label ?company ; mob:produces ?p . ?p rdfs:label ?product } ORDER BY ?product\n",
+        "SELECT DISTINCT ?product WHERE { ?company mob:produces ?p . ?p rdfs:label ?product } ORDER BY ?product\n",
         encoding="utf-8",
     )
     monkeypatch.setattr(importlib.import_module("mobkg.query"), "data_dir", lambda name: folder)

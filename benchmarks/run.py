@@ -85,20 +85,35 @@ def machine() -> dict:
     }
 
 
-def query_params(corpus: Path) -> dict[str, str]:
-    """A value for every saved-query parameter name, taken from names the corpus uses most."""
-    names = json.loads((corpus / "params.json").read_text(encoding="utf-8"))
-    return {"company": names["companies"], "member": names["companies"], "entity": names["companies"],
-            "brand": names["brands"], "technology": names["technologies"], "product": names["products"],
-            "person": names["people"], "alliance": names["alliances"], "event": names["events"],
-            "sector": names["sector"], "text": names["companies"].split()[0].lower()}
+_PARAM_TYPES = {"company": "Company", "member": "Company", "entity": "Company", "brand": "Brand", "alliance": "Alliance",
+                "technology": "Technology", "product": "Product", "person": "Person", "event": "Event",
+                "sector": "Sector", "text": "Company"}
 
 
-def time_query(store_path: str, corpus: str, name: str, runs: int, budget: float) -> None:
+def pick_params(store_path: str) -> None:
+    """Child mode: print, per saved-query parameter, the label of the entity of its type most releases mention."""
+    from mobkg import open_store
+
+    store = open_store(store_path, read_only=True)
+    picked = {}
+    for entity_type in sorted(set(_PARAM_TYPES.values())):
+        rows = store.query(
+            "PREFIX mob: <https://w3id.org/mobkg/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+            f"SELECT ?label (COUNT(DISTINCT ?g) AS ?n) WHERE {{ GRAPH ?g {{ ?e a mob:{entity_type} ; rdfs:label ?label }} }} "
+            "GROUP BY ?label ORDER BY DESC(?n) ?label LIMIT 1"
+        ).rows
+        picked[entity_type] = str(rows[0][0]) if rows else "nothing of this type"
+    store.close()
+    params = {name: picked[entity_type] for name, entity_type in _PARAM_TYPES.items()}
+    params["text"] = params["text"].split()[0].lower()  # find-entity: part of a name
+    print(json.dumps(params))
+
+
+def time_query(store_path: str, params_json: str, name: str, runs: int, budget: float) -> None:
     """Child mode: time one saved query (median of up to ``runs`` runs after a warm-up) and print JSON."""
     from mobkg import open_store, run_query, saved_queries
 
-    values = query_params(Path(corpus))
+    values = json.loads(params_json)
     params = {p: values.get(p, values["company"]) for p in saved_queries()[name].params}
     store = open_store(store_path, read_only=True)
     started = time.perf_counter()
@@ -110,16 +125,18 @@ def time_query(store_path: str, corpus: str, name: str, runs: int, budget: float
         run_query(store, name, params)
         times.append((time.perf_counter() - begin) * 1000)
     store.close()
-    print(json.dumps({"ms": statistics.median(times) if times else warm_up, "runs": len(times), "rows": rows}))
+    print(json.dumps({"ms": statistics.median(times) if times else warm_up, "runs": len(times), "rows": rows,
+                      "params": params}))
 
 
-def time_queries(store: Path, corpus: Path, runs: int, timeout: float) -> dict[str, dict]:
+def time_queries(store: Path, runs: int, timeout: float) -> dict[str, dict]:
     """Time every saved query, each in its own process so that a runaway one can be stopped."""
-    names = sorted(p.stem for p in (ROOT / "queries").glob("*.rq"))
+    me = [sys.executable, str(Path(__file__).resolve())]
+    params = run_child([*me, "--pick-params", str(store)])["stdout"]
+    print(f"    parameters: {params}", flush=True)
     timings = {}
-    for name in names:
-        command = [sys.executable, str(Path(__file__).resolve()), "--time-query", str(store), str(corpus), name,
-                   str(runs), str(timeout / 2)]
+    for name in sorted(p.stem for p in (ROOT / "queries").glob("*.rq")):
+        command = [*me, "--time-query", str(store), params, name, str(runs), str(timeout / 2)]
         try:
             done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=True)
             timings[name] = json.loads(done.stdout)
@@ -221,7 +238,7 @@ def benchmark(sizes: list[int], jobs_list: list[int], workdir: Path, runs: int, 
                 "speedup": first["seconds"] / again["seconds"],
             }
             print(f"  jobs={jobs}: {entry['builds'][jobs]}", flush=True)
-        entry["queries"] = time_queries(workdir / f"store-{size}-j{jobs_list[0]}", corpus, runs, query_timeout)
+        entry["queries"] = time_queries(workdir / f"store-{size}-j{jobs_list[0]}", runs, query_timeout)
         base = run_child([sys.executable, str(Path(__file__).resolve()), "--baseline", str(corpus)])
         counts = json.loads(base["stdout"])
         entry["baseline"] = {**counts, "seconds": base["seconds"], "releases_per_s": counts["graphs"] / base["seconds"],
@@ -276,12 +293,17 @@ def report(results: dict, command: str) -> str:
                      f"{b['peak_mib']:.0f} |")
     names = sorted(next(iter(sizes.values()))["queries"])
     lines += ["", "## Saved queries (median ms of up to "
-              f"{results['runs']} runs after a warm-up; one process per query; embedded store)", "",
+              f"{results['runs']} runs after a warm-up, and the number of rows; one process per query; embedded store)",
+              "",
               "| query | " + " | ".join(f"N={s}" for s in sizes) + " |", "|---|" + "---:|" * len(sizes)]
     for name in names:
         lines.append(f"| {name} | " + " | ".join(query_cell(sizes[s]["queries"].get(name)) for s in sizes) + " |")
     lines += ["", "A time in *italics* is a single run (the query was too slow to repeat within the budget); "
-              "`> N s` means it was stopped after N seconds."]
+              "`> N s` means it was stopped after N seconds. Parameters name the entity of the right type that "
+              "most releases mention (the heaviest case), e.g. at the largest size: "
+              + ", ".join(f"{k}={v!r}" for k, v in _params_used(sizes[max(sizes, key=int)]["queries"]).items()) + "."]
+    if results.get("queries_timed"):
+        lines += [f"Queries timed again on {results['queries_timed']} (saved queries changed after the builds)."]
     stages = results["stages_ms"]
     lines += ["", f"## Where the time of one release goes (ms per release, one process, "
               f"{stages['releases sampled']} releases, {stages['triples per release']:.0f} triples each)", "",
@@ -295,6 +317,13 @@ def report(results: dict, command: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _params_used(timings: dict) -> dict[str, str]:
+    used: dict[str, str] = {}
+    for timing in timings.values():
+        used.update(timing.get("params") or {})
+    return used
+
+
 def query_cell(timing: dict | None) -> str:
     if timing is None:
         return "n/a"
@@ -303,7 +332,8 @@ def query_cell(timing: dict | None) -> str:
     if timing.get("ms") is None:
         return "error"
     text = f"{timing['ms']:.1f}"
-    return text if timing["runs"] else f"*{text}*"
+    text = text if timing["runs"] else f"*{text}*"
+    return f"{text} ({timing['rows']})" if timing.get("rows") is not None else text
 
 
 def slowest_query(timings: dict) -> tuple[str, float]:
@@ -356,17 +386,31 @@ def main() -> None:
     parser.add_argument("--time-query", nargs=5, metavar="ARG", help=argparse.SUPPRESS)
     parser.add_argument("--stages", nargs=2, metavar="ARG", help=argparse.SUPPRESS)
     parser.add_argument("--render", type=Path, metavar="JSON", help="only rewrite --output from a results.json")
+    parser.add_argument("--retime-queries", type=Path, metavar="JSON",
+                        help="time the saved queries again on the stores in --workdir, update JSON and --output")
+    parser.add_argument("--pick-params", metavar="STORE", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.render:
-        results = json.loads(args.render.read_text(encoding="utf-8"))
+    if args.pick_params:
+        pick_params(args.pick_params)
+        return
+    if args.render or args.retime_queries:
+        path = args.render or args.retime_queries
+        results = json.loads(path.read_text(encoding="utf-8"))
+        if args.retime_queries:
+            jobs = list(dict.fromkeys(int(j) for j in args.jobs.split(",")))
+            for size, entry in results["sizes"].items():
+                print(f"N={size}", flush=True)
+                entry["queries"] = time_queries(args.workdir / f"store-{size}-j{jobs[0]}", args.runs, args.query_timeout)
+            results["queries_timed"] = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+            path.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
         args.output.write_text(report(results, results.get("command", "python benchmarks/run.py")), encoding="utf-8")
         return
     if args.baseline:
         baseline(args.baseline)
         return
     if args.time_query:
-        store, corpus, name, runs, budget = args.time_query
-        time_query(store, corpus, name, int(runs), float(budget))
+        store, params, name, runs, budget = args.time_query
+        time_query(store, params, name, int(runs), float(budget))
         return
     if args.stages:
         print(json.dumps(stage_profile(Path(args.stages[0]), int(args.stages[1]))))

@@ -38,10 +38,10 @@ EXPECTED: dict[str, list[tuple[dict[str, str], list[tuple[str, ...]]]]] = {
     ],
     "parent-chain": [
         ({"company": "Kestrova Charging"}, [
-            ("Kestrova Charging", "Kestrova Mobility", "1"),
-            ("Kestrova Charging", "Kestrova Group", "2"),
+            ("Kestrova Charging", "Kestrova Mobility", "true"),
+            ("Kestrova Charging", "Kestrova Group", "false"),
         ]),
-        ({"company": "lumen drive jv"}, [("Lumen Drive", "Kestrova Group", "1"), ("Lumen Drive", "Tarnwell Energy", "1")]),
+        ({"company": "lumen drive jv"}, [("Lumen Drive", "Kestrova Group", "true"), ("Lumen Drive", "Tarnwell Energy", "true")]),
         ({"company": "Kestrova Group"}, []),
     ],
     "subsidiaries-of-company": [

@@ -152,6 +152,11 @@ def test_correction_replaces_its_graph(endpoint, mobkg, tmp_path):
     corrected = [name for name in names if (URIRef(name), RDF.type, MOB.Correction) in remote.graph(name)]
     assert len(corrected) == 1
     assert remote.dump_nquads() == embedded_build(tmp_path, [RELEASES], [CORRECTIONS])
+    # The merged default graph that queries read lost what only the original said, on both stores.
+    embedded = open_store(str(tmp_path / "embedded"), read_only=True)
+    merged = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    assert run_query(remote, merged).graph.isomorphic(run_query(embedded, merged).graph)
+    embedded.close()
 
 
 @pytest.mark.server

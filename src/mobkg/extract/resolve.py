@@ -86,32 +86,18 @@ class Registry:
                 self.order.setdefault(alias, len(self.order))
             if types[alias] is types[surface]:
                 union(surface, alias)
+        def union_by(keys: dict[str, tuple]) -> None:
+            first: dict[tuple, str] = {}
+            for surface, key in keys.items():
+                if key in first:
+                    union(first[key], surface)
+                else:
+                    first[key] = surface
+
         # One gazetteer entry, one entity.
-        by_entry: dict[tuple, str] = {}
-        for surface, entry in self.entries.items():
-            if types.get(surface) is not entry.type:
-                continue
-            key = (entry.label, entry.type)
-            if key in by_entry:
-                union(by_entry[key], surface)
-            else:
-                by_entry[key] = surface
-        # Same normalised name and type.
-        by_key: dict[tuple, str] = {}
-        for surface, entity_type in types.items():
-            key = (entity_type, name_key(surface))
-            if key in by_key:
-                union(by_key[key], surface)
-            else:
-                by_key[key] = surface
-        # Same name with or without its legal form: "Acme Motors" / "Acme Motors S.p.A.".
-        by_core: dict[tuple, str] = {}
-        for surface, entity_type in types.items():
-            key = (entity_type, self._core(surface))
-            if key in by_core:
-                union(by_core[key], surface)
-            else:
-                by_core[key] = surface
+        union_by({s: (e.label, e.type) for s, e in self.entries.items() if types.get(s) is e.type})
+        # Same type and name, with or without its legal form: "Acme Motors" / "Acme Motors S.p.A.".
+        union_by({s: (t, self._core(s)) for s, t in types.items()})
         self._link_short_forms(types, union)
         self._link_model_codes(types, union)
 

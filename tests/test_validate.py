@@ -74,3 +74,22 @@ def test_each_sparql_constraint_is_parsed_once(monkeypatch):
     assert report.conforms and report.graphs >= 5
     # shapes.ttl has one SPARQL constraint; without the cache it is parsed once per entity.
     assert len(calls) == len(set(calls)) >= 1
+
+
+def test_nothing_of_one_graph_is_left_for_the_next():
+    bad = Graph().parse(DATA / "shapes" / "EntityShape-bad.ttl", format="turtle")
+    good = Graph().parse(DATA / "shapes" / "EntityShape-ok.ttl", format="turtle")
+    for graph in (good, bad, good, bad):  # same prefixes, so the same data graph is reused
+        assert validate_graph(graph).conforms == plain_pyshacl(graph)[0]
+    assert validate_graph(good).conforms and not validate_graph(bad).conforms
+
+
+def test_the_shared_data_graph_is_rebuilt_now_and_then(monkeypatch):
+    # rdflib's memory store keeps index entries of removed subjects: reused forever, it would grow.
+    monkeypatch.setattr(validate_module._validator, "REUSE", 2)
+    good = Graph().parse(DATA / "shapes" / "EntityShape-ok.ttl", format="turtle")
+    used = []  # kept alive, so that two graphs cannot share an id()
+    for _ in range(5):
+        validate_graph(good)
+        used.append(validate_module._validator.data)
+    assert len({id(graph) for graph in used}) >= 2

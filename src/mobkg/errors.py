@@ -5,6 +5,8 @@ turns each into a one-line message and an exit code, never a traceback::
 
     MobkgError                  exit 1   base class: "something failed"
     ├── ReleaseError            exit 1   a release file cannot be read (empty, binary, malformed)
+    │   ├── ReleaseFault        exit 1   an internal error while processing one release (a bug)
+    │   └── InvalidRelease      exit 3   a release's extracted graph violates the shapes
     ├── StoreError              exit 1   the store cannot be opened, locked, reached or written
     ├── LexiconError            exit 1   a lexicon or pattern file an analyst edited is invalid
     ├── QueryError              exit 2   SPARQL text or a saved-query parameter is wrong
@@ -19,6 +21,8 @@ from __future__ import annotations
 __all__ = [
     "MobkgError",
     "ReleaseError",
+    "ReleaseFault",
+    "InvalidRelease",
     "StoreError",
     "LexiconError",
     "QueryError",
@@ -44,6 +48,35 @@ class ReleaseError(MobkgError):
     def __reduce__(self):
         # Build workers send errors to the parent by pickle, which would call __init__(message).
         return type(self), (self.source, self.reason)
+
+
+class ReleaseFault(ReleaseError):
+    """An unexpected internal error while processing one release: a bug to report, not bad input.
+
+    ``stage`` names the step that failed ("extraction", "graph building", "validation")
+    and ``detail`` the part of it, so that the one-line message is useful in a report.
+    """
+
+    def __init__(self, source: str, stage: str, detail: str):
+        super().__init__(source, f"{stage} failed (internal error in {detail}); please report it")
+        self.stage, self.detail = stage, detail
+
+    def __reduce__(self):
+        return type(self), (self.source, self.stage, self.detail)
+
+
+class InvalidRelease(ReleaseError):
+    """The graph extracted from one release violates the shapes; ``report`` holds the SHACL report."""
+
+    exit_code = 3
+
+    def __init__(self, source: str, report: str, violations: int):
+        super().__init__(source, f"extracted graph violates the shapes ({violations} violation"
+                                 f"{'' if violations == 1 else 's'})")
+        self.report, self.violations = report, violations
+
+    def __reduce__(self):
+        return type(self), (self.source, self.report, self.violations)
 
 
 class StoreError(MobkgError):

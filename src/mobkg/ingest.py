@@ -44,10 +44,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import RDF, Graph
+from rdflib.namespace import SH
 
 from .build import build_release_graph, release_iri
-from .errors import ReleaseError, ShapeViolation
+from .errors import InvalidRelease, MobkgError, ReleaseError, ReleaseFault, ShapeViolation
 from .extract import extract_release
+from .extract.pipeline import ExtractionFault
 from .readers import MAX_BYTES, find_release_files, read_release_file
 from .release import Release
 from .stores import GraphStore
@@ -87,11 +89,11 @@ def release_graph(release: Release) -> Graph:
 
 @dataclass
 class _Built:
-    """One release after extract + build + validate (``graph`` is None if it was not built)."""
+    """One release after extract + build + validate (``graph`` is None if it was not built or failed)."""
 
     release: Release
     graph: Graph | None = None
-    violations: str | None = None
+    error: ReleaseError | None = None
     entities: int = 0
     facts: int = 0
 
@@ -104,10 +106,21 @@ class _FileResult:
 
 
 def _build_one(release: Release) -> _Built:
-    graph = release_graph(release)
-    report = validate_graph(graph)
+    """Extract, build and validate one release; whatever goes wrong is this release's error, never the build's."""
+    stage = "graph building"
+    try:
+        graph = release_graph(release)
+        stage = "validation"
+        report = validate_graph(graph)
+    except ExtractionFault as fault:
+        return _Built(release, error=ReleaseFault(release.source, "extraction", fault.stage))
+    except ReleaseError as error:
+        return _Built(release, error=error)
+    except Exception as error:  # noqa: BLE001 - a bug in one release must not take down the build
+        return _Built(release, error=ReleaseFault(release.source, stage, type(error).__name__))
     if not report.conforms:
-        return _Built(release, None, report.text)
+        violations = sum(1 for _ in report.results.subjects(RDF.type, SH.ValidationResult))
+        return _Built(release, error=InvalidRelease(release.source, report.text, violations))
     entities = len({s for s, o in graph.subject_objects(RDF.type) if o in _ENTITY_CLASSES})
     facts = sum(1 for _ in graph.subjects(MOB.extractedBy, None))
     return _Built(release, graph, None, entities, facts)
@@ -205,10 +218,11 @@ class _Run:
         self.pending.pop(name, None)
         self.decisions[name] = _Decision(self.known[name][1])
 
-    def take(self, built: _Built, doomed: bool) -> None:
+    def take(self, built: _Built, doomed: bool) -> ReleaseError | None:
         """Decide what to do with one release (in file order) and queue its graph if it must be written.
 
-        A ``doomed`` release loses to what the store holds (see :meth:`_Plan.loses`).
+        A ``doomed`` release loses to what the store holds (see :meth:`_Plan.loses`). Returns the
+        release's error if it had to be written but could not be built or does not validate.
         """
         release = built.release
         name = str(release_iri(release))
@@ -225,17 +239,24 @@ class _Run:
         if stored_sha == release.sha256 and name not in self.flushed:
             self._keep_stored(name)
             return
-        if built.graph is None and built.violations is None:
+        if built.graph is None and built.error is None:
             built = _build_one(release)
-        if built.violations is not None:
-            kept = len(self.flushed)
-            outcome = f"the {kept} releases written before it were kept" if kept else "nothing was written"
-            raise ShapeViolation(f"{release.source}: extracted graph violates the shapes; {outcome}", built.violations)
+        if built.error is not None:
+            return built.error
         self.decisions[name] = _Decision(correction, True, built.entities, built.facts)
         self.pending.pop(name, None)
         self.pending[name] = built.graph
         if len(self.pending) >= self.batch_size:
             self.flush()
+        return None
+
+    def failed(self, error: ReleaseError) -> MobkgError:
+        """The error that stops this build at ``error``; a shapes violation also says what was kept."""
+        if not isinstance(error, InvalidRelease):
+            return error
+        kept = len(self.flushed)
+        outcome = f"the {kept} releases written before it were kept" if kept else "nothing was written"
+        return ShapeViolation(f"{error}; {outcome}", error.report)
 
     def flush(self) -> None:
         if self.pending:
@@ -284,8 +305,9 @@ def ingest(
     worker processes do the reading, extraction and validation; see the module
     docstring for what is written when a build fails.
 
-    :raises ReleaseError: for an unreadable file (unless ``skip_bad``).
-    :raises ShapeViolation: if a release graph violates the shapes.
+    :raises ReleaseError: for an unreadable file, or a release that an internal error stopped
+        (:class:`~mobkg.errors.ReleaseFault`), unless ``skip_bad``.
+    :raises ShapeViolation: if a release graph violates the shapes (unless ``skip_bad``).
     :raises StoreError: if the store cannot be written.
     :raises ValueError: if ``jobs`` or ``batch_size`` is less than 1.
     """
@@ -307,13 +329,14 @@ def ingest(
                 result = _build_file(index, path, _Plan())  # rare: this build took one of its graphs
             else:
                 result = next(results)
-            if result.error is not None:
-                if not skip_bad:
-                    raise result.error
-                skipped.append(result.error)
-                continue
+            errors = [result.error] if result.error is not None else []
             for built in result.built:
-                run.take(built, plan.loses(built.release, index))
+                error = run.take(built, plan.loses(built.release, index))
+                if error is not None:
+                    errors.append(error)
+            if errors and not skip_bad:
+                raise run.failed(errors[0])
+            skipped.extend(errors)
     run.flush()
     return run.summary(len(files), skipped)
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from ..release import Release
 from ..vocab import EntityType, Predicate, signature
@@ -11,52 +13,123 @@ from .context import (
     retype_marque_enumerations, type_recurring_names,
     retype_listed_organisations, type_model_families, type_short_forms,
 )
-from .lexicon import load_lexicon
+from .lexicon import Lexicon, load_lexicon
 from .model import Entity, Extraction, Fact
 from .normalise import name_key
 from .relations import CONTEXT, Skeleton
-from .resolve import Registry
+from .resolve import Registry, Surfaces
 from .sentences import sentences_of_release
 from .skeleton import build_skeleton, sentence_hits
 from .terms import sentence_mentions
 
-__all__ = ["extract_release"]
+__all__ = ["extract_release", "Doc", "STAGES", "ExtractionFault"]
 
 T = EntityType
 _ORGS = (T.COMPANY, T.BRAND)
 
 
-def extract_release(release: Release) -> Extraction:
-    """Extract the entities and facts of one release."""
-    lexicon = load_lexicon()
-    sentences = sentences_of_release(release.title, release.body)
-    parsed = [ParsedSentence(s, [] if is_title_case(s) else sentence_mentions(s.text, lexicon)) for s in sentences]
-    registry = Registry(lexicon)
-    names = midsentence_names([s.text for s in sentences if not s.heading])
-    for mention in dateline_places(release, lexicon):
+@dataclass
+class Doc:
+    """One release as it flows through the extraction stages; each stage fills in its part."""
+
+    release: Release
+    lexicon: Lexicon
+    sentences: list = field(default_factory=list)
+    parsed: list[ParsedSentence] = field(default_factory=list)
+    names: set = field(default_factory=set)
+    registry: Registry | None = None
+    surface_keys: Surfaces | None = None
+    by_key: dict = field(default_factory=dict)
+    facts: list[Fact] = field(default_factory=list)
+
+
+def _split(doc: Doc) -> None:
+    doc.sentences = sentences_of_release(doc.release.title, doc.release.body)
+    doc.names = midsentence_names([s.text for s in doc.sentences if not s.heading])
+
+
+def _find_mentions(doc: Doc) -> None:
+    doc.parsed = [ParsedSentence(s, [] if is_title_case(s) else sentence_mentions(s.text, doc.lexicon))
+                  for s in doc.sentences]
+
+
+def _type_in_context(doc: Doc) -> None:
+    registry = doc.registry = Registry(doc.lexicon)
+    for mention in dateline_places(doc.release, doc.lexicon):
         registry.observe(mention)
-    for item in parsed:
-        retype_brand_lists(item.sentence.text, item.mentions, lexicon)
-        retype_marque_enumerations(item.sentence.text, item.mentions, lexicon)
-        retype_listed_organisations(item.sentence.text, item.mentions, names)
-    type_recurring_names(parsed, names)
-    for item in parsed:
+    for item in doc.parsed:
+        retype_brand_lists(item.sentence.text, item.mentions, doc.lexicon)
+        retype_marque_enumerations(item.sentence.text, item.mentions, doc.lexicon)
+        retype_listed_organisations(item.sentence.text, item.mentions, doc.names)
+    type_recurring_names(doc.parsed, doc.names)
+    for item in doc.parsed:
         for mention in item.mentions:
             registry.observe(mention)
     known = registry.surface_types()
-    type_model_families(parsed, known)
-    type_short_forms(parsed, known)
-    for item in parsed:
+    type_model_families(doc.parsed, known)
+    type_short_forms(doc.parsed, known)
+    for item in doc.parsed:
         if is_title_case(item.sentence):
             item.mentions = known_mentions(item.sentence.text, known)
         retype_known(item.mentions, known)
         for mention in item.mentions:
             registry.observe(mention)
-    entities, surface_keys = registry.resolve()
-    by_key = {e.key: e for e in entities}
-    facts = _read_facts(parsed, surface_keys, by_key, lexicon)
-    facts += _name_facts(parsed, surface_keys, by_key)
-    return _finish(list(by_key.values()), facts)
+
+
+def _resolve(doc: Doc) -> None:
+    entities, doc.surface_keys = doc.registry.resolve()
+    doc.by_key = {e.key: e for e in entities}
+
+
+def _relation_facts(doc: Doc) -> None:
+    doc.facts += _read_facts(doc.parsed, doc.surface_keys, doc.by_key, doc.lexicon)
+
+
+def _names_as_facts(doc: Doc) -> None:
+    doc.facts += _name_facts(doc.parsed, doc.surface_keys, doc.by_key)
+
+
+STAGES: tuple[tuple[str, Callable[[Doc], None]], ...] = (
+    ("sentence splitting", _split),
+    ("name finding", _find_mentions),
+    ("context typing", _type_in_context),
+    ("entity resolution", _resolve),
+    ("relation patterns", _relation_facts),
+    ("name facts", _names_as_facts),
+)
+"""The extraction stages in order: each reads and extends the :class:`Doc`."""
+
+
+class ExtractionFault(Exception):
+    """An unexpected error inside one extraction stage (a bug, not bad input)."""
+
+    def __init__(self, stage: str, error: BaseException):
+        super().__init__(f"internal error in {stage}: {type(error).__name__}: {error}")
+        self.stage = stage
+
+    def __reduce__(self):
+        return _fault, (self.stage, str(self))
+
+
+def _fault(stage: str, message: str) -> ExtractionFault:
+    fault = ExtractionFault.__new__(ExtractionFault)
+    Exception.__init__(fault, message)
+    fault.stage = stage
+    return fault
+
+
+def extract_release(release: Release, lexicon: Lexicon | None = None) -> Extraction:
+    """Extract the entities and facts of one release.
+
+    :raises ExtractionFault: if a stage fails unexpectedly (naming the stage).
+    """
+    doc = Doc(release, lexicon or load_lexicon())
+    for name, stage in STAGES:
+        try:
+            stage(doc)
+        except Exception as error:  # noqa: BLE001 - one release's bug must not take down a build
+            raise ExtractionFault(name, error) from error
+    return _finish(list(doc.by_key.values()), doc.facts)
 
 
 def _primary(parsed: list[ParsedSentence], surface_keys) -> tuple | None:
@@ -158,10 +231,10 @@ def _name_facts(parsed, surface_keys, by_key) -> list[Fact]:
     "Acme Blade Battery" its technology, "Bolt X5 HEV" uses the technology abbreviated HEV."""
     facts = []
     organisations = sorted(
-        ((name, key) for name, key in surface_keys.items() if key[0] in (T.COMPANY, T.BRAND, T.ALLIANCE)),
+        ((name, key) for name, key in surface_keys.pairs() if key[0] in (T.COMPANY, T.BRAND, T.ALLIANCE)),
         key=lambda item: len(item[0]), reverse=True,
     )
-    technologies = {name: key for name, key in surface_keys.items() if key[0] is T.TECHNOLOGY}
+    technologies = {name: key for name, key in surface_keys.pairs() if key[0] is T.TECHNOLOGY}
     seen = set()
     for item in parsed:
         for mention in item.mentions:

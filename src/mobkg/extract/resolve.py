@@ -18,10 +18,33 @@ from .mentions import Mention
 from .model import Entity
 from .normalise import name_key, strip_legal_form
 
-__all__ = ["Registry"]
+__all__ = ["Registry", "Surfaces"]
 
 T = EntityType
 _CODE = re.compile(r"[A-Z]{1,3}-?\d{1,4}[A-Za-z]?")
+
+
+class Surfaces(dict):
+    """Surface form → entity key, plus the second entities of names used as two things.
+
+    A name such as "NIO" can be both the company and its marque: the plain mapping
+    holds the chosen type's entity, ``second`` maps ``(surface, other type)`` to the
+    other one. Keys of the plain mapping are always strings.
+    """
+
+    def __init__(self, keys: dict[str, tuple[EntityType, str]]):
+        super().__init__(keys)
+        self.second: dict[tuple[str, EntityType], tuple[EntityType, str]] = {}
+
+    def key_of(self, surface: str, entity_type: EntityType | None = None) -> tuple[EntityType, str] | None:
+        """The entity a mention of ``surface`` typed ``entity_type`` stands for."""
+        return self.second.get((surface, entity_type)) or self.get(surface)
+
+    def pairs(self):
+        """Every (surface, entity key), second entities included."""
+        yield from self.items()
+        for (surface, _), key in self.second.items():
+            yield surface, key
 
 
 class Registry:
@@ -59,7 +82,7 @@ class Registry:
             chosen[surface] = max(votes, key=lambda t: (max(votes[t]), len(votes[t]), t is T.COMPANY))
         return chosen
 
-    def resolve(self) -> tuple[list[Entity], dict[str, tuple[EntityType, str]]]:
+    def resolve(self) -> tuple[list[Entity], Surfaces]:
         types = self.surface_types()
         parent = {s: s for s in types}
 
@@ -123,6 +146,7 @@ class Registry:
         # A name used as two things (the company NIO and its marque NIO): a mention typed by its
         # sentence's structure keeps its own type as a second entity.
         known_keys = {e.key for e in entities}
+        surfaces = Surfaces(surface_keys)
         for surface, votes in self.votes.items():
             for entity_type, strengths in votes.items():
                 if entity_type is types.get(surface):
@@ -133,8 +157,8 @@ class Registry:
                 if entity.key not in known_keys:
                     entities.append(entity)
                     known_keys.add(entity.key)
-                surface_keys[(surface, entity_type)] = entity.key
-        return entities, surface_keys
+                surfaces.second[(surface, entity_type)] = entity.key
+        return entities, surfaces
 
     def _label(self, members: list[str], entry: GazetteerEntry | None, entity_type: EntityType) -> str:
         if entry is not None:

@@ -80,7 +80,7 @@ def build_skeleton(text, mentions, surface_keys, previous_subject, last_company,
             continue
         pieces.append(text[cursor:start])
         if isinstance(thing, Mention):
-            key = surface_keys.get((thing.text, thing.type)) or surface_keys[thing.text]
+            key = surface_keys.key_of(thing.text, thing.type)
             entity_type = key[0]
             if entity_type in SUBJECTS:
                 last_org_in_sentence = key

@@ -71,7 +71,7 @@ def test_changed_file_is_rebuilt_alone(store, tmp_path):
     changed.write_text(changed.read_text(encoding="utf-8").replace("twelve", "twenty"), encoding="utf-8")
     summary = ingest([corpus], store)
     assert (summary.written, summary.unchanged) == (1, len(ORIGINALS) - 1)
-    assert sha256_of(changed) in {sha for sha, _ in store.release_hashes().values()}
+    assert sha256_of(changed) in {stored.sha256 for stored in store.release_hashes().values()}
 
 
 @pytest.mark.parametrize("order", ["original first", "correction first"])
@@ -97,20 +97,45 @@ def test_original_never_replaces_a_stored_correction(store):
     assert set(after) == before and (after.identifier, RDF.type, MOB.Correction) in after
 
 
-def test_later_file_wins_a_shared_headline_and_rebuild_builds_nothing(store, tmp_path, monkeypatch):
+def test_two_files_with_one_headline_are_kept_apart_and_rebuild_builds_nothing(store, tmp_path, monkeypatch):
     corpus = tmp_path / "dup"
     corpus.mkdir()
     text = ORIGINALS[0].read_text(encoding="utf-8")
     (corpus / "a.txt").write_text(text, encoding="utf-8")
     (corpus / "b.txt").write_text(text.replace("twelve", "nine"), encoding="utf-8")
     first = ingest([corpus], store)
+    assert (first.releases, first.written) == (2, 2)
+    (collision,) = first.collisions
+    assert collision.source.endswith("b.txt") and "a.txt" in collision.other
+    assert {stored.sha256 for stored in store.release_hashes().values()} == {
+        sha256_of(corpus / "a.txt"), sha256_of(corpus / "b.txt")}
     builds = []
     monkeypatch.setattr(ingest_module, "release_graph", lambda release: builds.append(release) or None)
     again = ingest([corpus], store)
-    assert builds == []  # a.txt is read, but it cannot win against b.txt, which is unchanged
-    (stored_sha, _), = store.release_hashes().values()
-    assert first.releases == 1 and stored_sha == sha256_of(corpus / "b.txt")
-    assert (again.written, again.unchanged) == (0, 1)
+    assert builds == [] and (again.written, again.unchanged, again.collisions) == (0, 2, [])
+
+
+def test_a_changed_file_still_replaces_its_own_release_when_its_headline_is_shared(store, tmp_path):
+    corpus = tmp_path / "dup"
+    corpus.mkdir()
+    text = ORIGINALS[0].read_text(encoding="utf-8")
+    (corpus / "a.txt").write_text(text, encoding="utf-8")
+    (corpus / "b.txt").write_text(text.replace("twelve", "nine"), encoding="utf-8")
+    ingest([corpus], store)
+    for name in ("a.txt", "b.txt"):  # each edit replaces that file's own graph: still two releases
+        (corpus / name).write_text((corpus / name).read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+        summary = ingest([corpus], store)
+        assert (summary.written, summary.unchanged) == (1, 1)
+        assert {s.sha256 for s in store.release_hashes().values()} == {sha256_of(corpus / n) for n in ("a.txt", "b.txt")}
+
+
+def test_one_release_in_two_files_is_one_release(store, tmp_path):
+    corpus = tmp_path / "copies"
+    corpus.mkdir()
+    for name in ("a.txt", "b.txt"):
+        shutil.copy(ORIGINALS[0], corpus / name)
+    summary = ingest([corpus], store)
+    assert (summary.releases, summary.written, summary.collisions) == (1, 1, [])
 
 
 def test_unreadable_file_in_a_small_build_writes_nothing(store, tmp_path):

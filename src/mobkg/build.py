@@ -26,7 +26,7 @@ from .extract.normalise import slug, strip_legal_form
 from .release import Release
 from .vocab import ENTITY_NS, MOB, PROV, RELEASE_NS, SCHEMA, EntityType
 
-__all__ = ["release_iri", "entity_iri", "build_release_graph", "bind_prefixes"]
+__all__ = ["release_iri", "entity_iri", "source_iri", "build_release_graph", "bind_prefixes"]
 
 WIKIDATA = "http://www.wikidata.org/entity/"
 
@@ -59,7 +59,7 @@ def bind_prefixes(graph: Graph) -> Graph:
     return graph
 
 
-def _source_iri(release: Release) -> URIRef:
+def source_iri(release: Release) -> URIRef:
     """Where a release was read from: its URL, else its file path as it was given.
 
     A relative path stays relative (``file:examples/a.txt``) so that a graph built
@@ -67,7 +67,7 @@ def _source_iri(release: Release) -> URIRef:
     path becomes a ``file:///`` URI.
 
     >>> from mobkg.release import SourceFormat
-    >>> str(_source_iri(Release("examples/a b.txt#item2", "T", (), "0" * 64, SourceFormat.TEXT)))
+    >>> str(source_iri(Release("examples/a b.txt#item2", "T", (), "0" * 64, SourceFormat.TEXT)))
     'file:examples/a%20b.txt#item2'
     """
     if release.url:
@@ -100,11 +100,15 @@ def build_release_graph(release: Release, extraction: Extraction) -> Graph:
     graph.add((node, SCHEMA.headline, Literal(release.title)))
     graph.add((node, MOB.sha256, Literal(release.sha256)))
     graph.add((node, MOB.sourceFormat, Literal(release.format.value)))
-    graph.add((node, PROV.hadPrimarySource, _source_iri(release)))
+    graph.add((node, PROV.hadPrimarySource, source_iri(release)))
     if release.published:
         graph.add((node, SCHEMA.datePublished, Literal(release.published.isoformat(), datatype=XSD.date)))
     if release.wire:
         graph.add((node, MOB.wireService, Literal(release.wire)))
+    if release.author:
+        graph.add((node, SCHEMA.author, Literal(release.author)))
+    for keyword in release.keywords:
+        graph.add((node, SCHEMA.keywords, Literal(keyword)))
 
     nodes = {entity.key: _add_entity(graph, entity) for entity in extraction.entities}
     for entity in extraction.entities:

@@ -18,7 +18,7 @@ import click
 
 from . import __version__
 from .errors import MobkgError, ShapeViolation
-from .export import ExportFormat, export_store
+from .export import EXPORT_STEPS, ExportFormat, export_store
 from .ingest import ingest
 from .query import OutputFormat, format_result, run_query, saved_queries
 from .stores import open_store
@@ -93,27 +93,58 @@ def cli():
               help="Worker processes that read, extract and validate releases in parallel.")
 def build(paths, store_path, endpoint, skip_bad, force, jobs):
     """Read release files or folders (text, HTML, Markdown, RSS/Atom) into the store."""
-    progress = _progress_bar()
-    with opened(store_path, endpoint) as store, reported(), progress as bar:
-        summary = ingest(paths, store, skip_bad=skip_bad, force=force, progress=bar.update if bar else None, jobs=jobs)
+    with opened(store_path, endpoint) as store, reported(), progress_bar("building", "file") as bar:
+        def progress(files_done: int, files_total: int, releases: int) -> None:
+            bar.total = files_total
+            bar.set_postfix_str(f"{releases} releases", refresh=False)
+            bar.update(files_done - bar.n)
+
+        summary = ingest(paths, store, skip_bad=skip_bad, force=force, progress=progress, jobs=jobs)
     for error in summary.skipped:
-        click.echo(f"skipped {error}", err=True)
+        click.echo(f"skipped {_one_line(str(error))}", err=True)
+    for collision in summary.collisions:
+        click.echo(f"kept apart {_one_line(str(collision))}", err=True)
+    for note in summary.superseded:
+        click.echo(f"superseded {_one_line(note)}", err=True)
+    extra = "".join(
+        f", {count} {what}" for count, what in (
+            (len(summary.collisions), "kept apart (same headline, different release)"),
+            (len(summary.superseded), "superseded"),
+            (len(summary.skipped), "skipped"),
+        ) if count
+    )
     click.echo(
         f"{summary.releases} releases read from {summary.files} files: {summary.written} written, "
-        f"{summary.unchanged} unchanged, {summary.corrections} corrections, "
+        f"{summary.unchanged} unchanged, {summary.corrections} corrections{extra}, "
         f"{summary.entities} entities, {summary.facts} facts; validation: conforms"
     )
     click.echo(f"store: {endpoint or os.path.abspath(store_path)}")
 
 
+class _NoBar:
+    """What a progress bar offers, doing nothing: output is not a terminal."""
+
+    n = 0
+    total = None
+
+    def update(self, n: int = 1) -> None:
+        self.n += n
+
+    def set_postfix_str(self, text: str, refresh: bool = True) -> None:
+        pass
+
+
 @contextlib.contextmanager
-def _progress_bar():
+def progress_bar(description: str, unit: str, total: int | None = None):
+    """A tqdm bar on stderr when stderr is a terminal (done / total, rate, ETA), else a silent stand-in."""
     if not sys.stderr.isatty():
-        yield None
+        yield _NoBar()
         return
     from tqdm import tqdm
 
-    with tqdm(unit="release", leave=False, file=sys.stderr) as bar:
+    # delay: nothing is drawn for a command that finishes at once, nor before the total is known.
+    with tqdm(desc=description, unit=unit, total=total, leave=False, file=sys.stderr, dynamic_ncols=True,
+              delay=0.3) as bar:
         yield bar
 
 
@@ -122,7 +153,9 @@ def _progress_bar():
 def validate(store_path, endpoint):
     """Validate every release graph in the store against the SHACL shapes (exit 3 if not)."""
     with opened(store_path, endpoint, read_only=True) as store, reported():
-        report = validate_graphs(store.graph(name) for name in store.graph_names())
+        names = store.graph_names()
+        with progress_bar("validating", "release", total=len(names)) as bar:
+            report = validate_graphs(store.graph(name) for name in names if bar.update(1) or True)
         if not report.conforms:
             raise ShapeViolation(f"{len(report.failing)} of {report.graphs} release graphs violate the shapes:\n{report.text}")
     click.echo(f"conforms: {report.graphs} release graphs validated")
@@ -164,8 +197,9 @@ def queries():
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True, help="File to write.")
 def export(store_path, endpoint, fmt, output):
     """Export the store as Turtle, N-Quads, TriG, JSON-LD or GraphML."""
-    with opened(store_path, endpoint, read_only=True) as store, reported():
-        data = export_store(store, ExportFormat(fmt))
+    with opened(store_path, endpoint, read_only=True) as store, reported(), \
+            progress_bar(f"exporting {fmt}", "step", total=EXPORT_STEPS) as bar:
+        data = export_store(store, ExportFormat(fmt), progress=bar.update)
     _write_atomically(Path(output), data)
     click.echo(f"wrote {output} ({len(data)} bytes)")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import io
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import networkx as nx
 import pyoxigraph as ox
@@ -149,27 +149,50 @@ def _preferred(counts: Counter) -> str | None:
     return min(counts, key=lambda label: (-counts[label], label))
 
 
-def export_store(store: GraphStore, fmt: ExportFormat) -> bytes:
+EXPORT_STEPS = 3
+"""Steps :func:`export_store` reports to its ``progress`` callback: read the store, convert, serialise."""
+
+
+def export_store(store: GraphStore, fmt: ExportFormat, progress: Callable[[int], None] | None = None) -> bytes:
     """Serialise the whole store in ``fmt``.
 
     Turtle and JSON-LD carry the union of all release graphs; N-Quads and TriG keep
     one named graph per release; GraphML is the property-graph view of :func:`to_networkx`.
     JSON-LD is compacted with :data:`JSONLD_CONTEXT`, embedded in the document.
+    ``progress(1)`` is called after each of the :data:`EXPORT_STEPS` steps.
 
     :raises StoreError: if the store cannot be read.
     """
+    step = progress or (lambda n: None)
     if fmt is ExportFormat.NQUADS:
-        return store.dump_nquads()
+        data = store.dump_nquads()
+        step(EXPORT_STEPS)
+        return data
     if fmt is ExportFormat.GRAPHML:
+        network = entity_graph(store)
+        step(2)
         buffer = io.BytesIO()
-        nx.write_graphml(entity_graph(store), buffer)
+        nx.write_graphml(network, buffer)
+        step(1)
         return buffer.getvalue()
     dataset = load_dataset(store)
+    step(1)
     if fmt is ExportFormat.TRIG:
-        return dataset.serialize(format="trig").encode("utf-8")
+        step(1)
+        data = dataset.serialize(format="trig").encode("utf-8")
+        step(1)
+        return data
     union = bind_prefixes(Graph())
     for quad in dataset.quads((None, None, None, None)):
         union.add(quad[:3])
+    step(1)
+    try:
+        return _serialise_union(union, fmt)
+    finally:
+        step(1)
+
+
+def _serialise_union(union: Graph, fmt: ExportFormat) -> bytes:
     if fmt is ExportFormat.JSONLD:
         return union.serialize(format="json-ld", context=JSONLD_CONTEXT, auto_compact=True).encode("utf-8")
     return union.serialize(format="turtle").encode("utf-8")

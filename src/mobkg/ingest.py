@@ -22,10 +22,20 @@ upgrading mobkg, whose new extractor would otherwise only see changed files.
 
 Corrections and duplicates, whatever the order of the files: a correction
 replaces the graph of the release it corrects; an original never replaces a
-correction; of two releases with the same identity and the same status, the
-later file wins. (A file skipped because its bytes are unchanged takes part
-only through the graphs it won last time; after deleting or renaming one of
-two files that share a headline, rebuild with ``force``.)
+correction; of two releases with the same URL and the same status, the later
+file wins; a changed file replaces its own earlier version. Any other two
+releases that share a headline (different files, different text) are two
+releases: the second gets an identity of its own (its headline and its source)
+and is listed in ``IngestSummary.collisions``. No release is dropped without a
+word: what a correction or a later copy replaced is listed in
+``IngestSummary.superseded``, what could not be read or built in ``skipped``.
+(A file skipped because its bytes are unchanged takes part only through the
+graphs it won last time; after deleting or renaming files, rebuild with ``force``.)
+
+Internal errors: an unexpected exception while extracting, building or
+validating one release becomes that release's :class:`~mobkg.errors.ReleaseFault`
+(naming the file and the stage): the build stops with nothing more written, or,
+with ``skip_bad``, goes on without it.
 
 Parallel builds: with ``jobs`` > 1 (and at least ``MIN_FILES_FOR_WORKERS``
 files to build), worker processes read, extract, build and validate files; the
@@ -40,19 +50,20 @@ import hashlib
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from rdflib import RDF, Graph
 from rdflib.namespace import SH
 
-from .build import build_release_graph, release_iri
+from .build import build_release_graph, release_iri, source_iri
 from .errors import InvalidRelease, MobkgError, ReleaseError, ReleaseFault, ShapeViolation
 from .extract import extract_release
 from .extract.pipeline import ExtractionFault
 from .readers import MAX_BYTES, find_release_files, read_release_file
 from .release import Release
 from .stores import GraphStore
+from .stores.base import StoredRelease
 from .validate import validate_graph
 from .vocab import MOB, EntityType
 
@@ -79,7 +90,24 @@ class IngestSummary:
     facts: int = 0
     corrections: int = 0
     skipped: list[ReleaseError] = field(default_factory=list)
+    collisions: list[Collision] = field(default_factory=list)
+    """Different releases that share a headline: each was kept as a release of its own."""
+    superseded: list[str] = field(default_factory=list)
+    """Releases not written because a correction or a later copy of the same release replaced them."""
     warnings: int = 0
+
+
+@dataclass(frozen=True)
+class Collision:
+    """A release whose headline another release already has; it was kept apart, under its own identity."""
+
+    source: str
+    headline: str
+    other: str
+
+    def __str__(self) -> str:
+        return (f"{self.source}: same headline as {self.other or 'a stored release'} but a different text "
+                f"({self.headline[:60]!r}); kept as a release of its own")
 
 
 def release_graph(release: Release) -> Graph:
@@ -140,13 +168,15 @@ class _Plan:
         """Whether the release of file ``index`` cannot win its graph, so building it is wasted.
 
         It loses to a correction in the store (an original never replaces one),
-        and to the release of a later file that holds its graph unchanged (the
-        later file wins, unless only this release is a correction).
+        and to the release of a later file that holds its graph unchanged if both
+        have the same URL (the later file wins, unless only this release is a
+        correction). Releases known only by their headline do not lose to a later
+        file: two files with one headline are two releases, kept apart.
         """
         holder, correction = self.stored.get(str(release_iri(release)), (-1, False))
         if correction and not release.corrects:
             return True
-        return holder > index and (correction or not release.corrects)
+        return bool(release.url) and holder > index and (correction or not release.corrects)
 
 
 def _build_file(index: int, path: Path, plan: _Plan) -> _FileResult:
@@ -178,23 +208,36 @@ class _Decision:
     write: bool = False
     entities: int = 0
     facts: int = 0
+    sha256: str = ""
+    source: str = ""
+
+
+def _same_release(release: Release, owner: _Decision | StoredRelease) -> bool:
+    """Whether ``release`` may take the graph ``owner`` holds (they share an identity).
+
+    Only a correction and the release it corrects, two releases with the same URL,
+    the same bytes, or a new version of the same file are one release; two different
+    files with the same headline are two releases (and must not overwrite each other).
+    """
+    return bool(release.url or release.corrects or owner.correction or owner.sha256 == release.sha256
+                or not owner.source or owner.source == str(source_iri(release)))
 
 
 class _Run:
     """The state of one ingest: what the store held, what this build decided, what is pending."""
 
-    def __init__(self, store: GraphStore, known: dict[str, tuple[str, bool]], batch_size: int,
-                 progress: Callable[[int], None] | None):
+    def __init__(self, store: GraphStore, known: dict[str, StoredRelease], batch_size: int):
         self.store = store
         self.known = known
         self.by_sha: dict[str, list[str]] = {}
-        for name, (sha, _) in known.items():
-            self.by_sha.setdefault(sha, []).append(name)
+        for name, stored in known.items():
+            self.by_sha.setdefault(stored.sha256, []).append(name)
         self.batch_size = max(1, batch_size)
-        self.progress = progress or (lambda n: None)
         self.decisions: dict[str, _Decision] = {}
         self.pending: dict[str, Graph] = {}
         self.flushed: set[str] = set()
+        self.collisions: list[Collision] = []
+        self.superseded: list[str] = []
 
     def _wins(self, name: str, correction: bool) -> bool:
         current = self.decisions.get(name)
@@ -205,18 +248,29 @@ class _Run:
         names = self.by_sha.get(sha, [])
         if not names:
             return False
-        winning = [name for name in names if self._wins(name, self.known[name][1])]
+        winning = [name for name in names if self._wins(name, self.known[name].correction)]
         if any(name in self.flushed for name in winning):
             return False  # this build already overwrote one of its graphs: rebuild the file to win it back
         for name in winning:
             self._keep_stored(name)
-        self.progress(len(names))
         return True
 
     def _keep_stored(self, name: str) -> None:
         """The store already holds the winning release of ``name``: drop what this build queued for it."""
         self.pending.pop(name, None)
-        self.decisions[name] = _Decision(self.known[name][1])
+        stored = self.known[name]
+        self.decisions[name] = _Decision(stored.correction, sha256=stored.sha256, source=stored.source)
+
+    def _apart(self, built: _Built) -> _Built:
+        """``built`` itself, or, if its identity is held by a different release, ``built`` under an identity of its own."""
+        release = built.release
+        name = str(release_iri(release))
+        owner = self.decisions.get(name) or self.known.get(name)
+        if owner is None or _same_release(release, owner):
+            return built
+        apart = replace(release, variant=str(source_iri(release)))
+        self.collisions.append(Collision(release.source, release.title, owner.source))
+        return _Built(apart)
 
     def take(self, built: _Built, doomed: bool) -> ReleaseError | None:
         """Decide what to do with one release (in file order) and queue its graph if it must be written.
@@ -224,26 +278,33 @@ class _Run:
         A ``doomed`` release loses to what the store holds (see :meth:`_Plan.loses`). Returns the
         release's error if it had to be written but could not be built or does not validate.
         """
+        built = self._apart(built)
         release = built.release
         name = str(release_iri(release))
         correction = bool(release.corrects)
-        self.progress(1)
-        stored_sha, stored_correction = self.known.get(name, (None, False))
-        if name not in self.decisions and stored_correction and not correction:
-            self.decisions[name] = _Decision(True)  # the store's correction stays
-            return
+        stored = self.known.get(name)
+        if name not in self.decisions and stored and stored.correction and not correction:
+            self._keep_stored(name)  # the store's correction stays
+            self.superseded.append(f"{release.source}: corrected by a release already in the store; kept the correction")
+            return None
         if doomed:
-            return  # the later file that holds this graph decides it
+            self.superseded.append(f"{release.source}: a later file holds the same release ({release.url}); kept that one")
+            return None  # the later file that holds this graph decides it
         if not self._wins(name, correction):
-            return
-        if stored_sha == release.sha256 and name not in self.flushed:
+            self.superseded.append(f"{release.source}: corrected by a release earlier in this build; kept the correction")
+            return None
+        if stored and stored.sha256 == release.sha256 and name not in self.flushed:
             self._keep_stored(name)
-            return
+            return None
         if built.graph is None and built.error is None:
             built = _build_one(release)
         if built.error is not None:
             return built.error
-        self.decisions[name] = _Decision(correction, True, built.entities, built.facts)
+        previous = self.decisions.get(name)
+        if previous is not None and previous.write and not correction:
+            self.superseded.append(f"{previous.source}: a later file holds the same release ({release.source}); kept that one")
+        self.decisions[name] = _Decision(correction, True, built.entities, built.facts, release.sha256,
+                                         str(source_iri(release)))
         self.pending.pop(name, None)
         self.pending[name] = built.graph
         if len(self.pending) >= self.batch_size:
@@ -265,6 +326,7 @@ class _Run:
             self.pending.clear()
 
     def summary(self, files: int, skipped: list[ReleaseError]) -> IngestSummary:
+        """What this build did (a release is counted once, under the identity it ended up with)."""
         written = [d for d in self.decisions.values() if d.write]
         return IngestSummary(
             files=files,
@@ -275,6 +337,8 @@ class _Run:
             facts=sum(d.facts for d in written),
             corrections=sum(1 for d in written if d.correction),
             skipped=skipped,
+            collisions=self.collisions,
+            superseded=self.superseded,
         )
 
 
@@ -293,7 +357,7 @@ def ingest(
     *,
     skip_bad: bool = False,
     force: bool = False,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int, int], None] | None = None,
     jobs: int = 1,
     batch_size: int = DEFAULT_BATCH_SIZE,
 ) -> IngestSummary:
@@ -303,7 +367,8 @@ def ingest(
     unless ``force``. A correction replaces the graph of the release it corrects;
     an original never overwrites a correction already in the store. ``jobs``
     worker processes do the reading, extraction and validation; see the module
-    docstring for what is written when a build fails.
+    docstring for what is written when a build fails. ``progress(files_done,
+    files_total, releases)`` is called before the first file and after each one.
 
     :raises ReleaseError: for an unreadable file, or a release that an internal error stopped
         (:class:`~mobkg.errors.ReleaseFault`), unless ``skip_bad``.
@@ -315,14 +380,18 @@ def ingest(
         raise ValueError("jobs and batch_size must be at least 1")
     files = find_release_files(paths)
     known = {} if force else store.release_hashes()
-    run = _Run(store, known, batch_size, progress)
+    run = _Run(store, known, batch_size)
+    report = progress or (lambda files_done, files_total, releases: None)
+    report(0, len(files), 0)
     shas = {path: _file_sha(path) for path in files} if run.by_sha else {}
     last_with_sha = {sha: index for index, path in enumerate(files) if (sha := shas.get(path)) in run.by_sha}
-    plan = _Plan({name: (last_with_sha.get(sha, -1), correction) for name, (sha, correction) in known.items()})
+    plan = _Plan({name: (last_with_sha.get(stored.sha256, -1), stored.correction) for name, stored in known.items()})
     to_build = [(index, path) for index, path in enumerate(files) if shas.get(path) not in run.by_sha]
     skipped: list[ReleaseError] = []
     with _built_files(to_build, plan, jobs) as results:
         for index, path in enumerate(files):
+            if index:
+                report(index, len(files), len(run.decisions))
             if shas.get(path) in run.by_sha:
                 if run.skip_unchanged_file(shas[path]):
                     continue
@@ -338,6 +407,7 @@ def ingest(
                 raise run.failed(errors[0])
             skipped.extend(errors)
     run.flush()
+    report(len(files), len(files), len(run.decisions))
     return run.summary(len(files), skipped)
 
 

@@ -64,6 +64,12 @@ class Release:
     """For a correction notice: the headline of the release it corrects."""
     links: tuple[str, ...] = field(default=())
     """Link texts the source listed separately (Markdown link lists, related links)."""
+    author: str | None = None
+    """Author named by the source's metadata (front matter, feed entry)."""
+    keywords: tuple[str, ...] = field(default=())
+    """Categories and tags the source's metadata gives."""
+    variant: str | None = None
+    """Set when a different release already has this one's headline: what tells them apart (its source)."""
 
     @property
     def identity(self) -> str:
@@ -80,7 +86,8 @@ class Release:
             return "url:" + self.url.strip()
         title = unicodedata.normalize("NFKC", self.title).casefold()
         title = re.sub(r"\s+", " ", title).strip()
-        return "title:" + title if title else "sha256:" + self.sha256
+        identity = "title:" + title if title else "sha256:" + self.sha256
+        return identity + " @" + self.variant if self.variant else identity
 
     @property
     def key(self) -> str:

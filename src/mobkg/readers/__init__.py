@@ -34,6 +34,7 @@ from ..errors import ReleaseError
 from ..release import Release, SourceFormat
 from . import feed, html, markdown, text
 from .decoding import decode
+from .frontmatter import split_front_matter
 
 __all__ = [
     "read_release_file", "find_release_files", "decode",
@@ -125,8 +126,13 @@ def read_release_file(path: str | os.PathLike) -> list[Release]:
         raise ReleaseError(source, f"{_mib(len(data))} of {fmt.value} is not a press release; single releases larger "
                                    f"than {_mib(MAX_RELEASE_BYTES)} are refused")
     digest = hashlib.sha256(data).hexdigest()
+    meta = None
+    if fmt in (SourceFormat.TEXT, SourceFormat.MARKDOWN):
+        meta, rest = split_front_matter(content)
+        if meta is not None:  # a static-site newsroom post: Markdown under its metadata
+            fmt, content = SourceFormat.MARKDOWN, rest
     try:
-        releases = _READERS[fmt](content, source, digest)
+        releases = markdown.read(content, source, digest, meta) if meta else _READERS[fmt](content, source, digest)
     except ReleaseError:
         raise
     except Exception as exc:  # noqa: BLE001 - third-party parsers fail on hostile input in many ways

@@ -11,6 +11,7 @@ import re
 from markdown_it import MarkdownIt
 
 from ..release import Release, SourceFormat
+from .frontmatter import FrontMatter
 from .html import html_blocks
 from .text import assemble
 
@@ -21,7 +22,7 @@ _LINK_HEADING = re.compile(r"^\s*#{1,6}\s*(?:related|links|more|see also|further
 _TITLE = re.compile(r"^\s*#\s+(.+?)\s*#*\s*$")
 
 
-def read(content: str, source: str, sha256: str) -> list[Release]:
+def read(content: str, source: str, sha256: str, meta: FrontMatter | None = None) -> list[Release]:
     title = ""
     prose_lines: list[str] = []
     links: list[str] = []
@@ -39,5 +40,5 @@ def read(content: str, source: str, sha256: str) -> list[Release]:
         prose_lines.append(line)
     rendered = MarkdownIt("commonmark").render("\n".join(prose_lines))
     release = assemble(html_blocks(rendered), source, sha256, SourceFormat.MARKDOWN, title=title,
-                       links=tuple(links))
+                       links=tuple(links), meta=meta)
     return [release] if release else []

@@ -6,6 +6,8 @@ import re
 
 from ..release import Release, SourceFormat, clean_block, clean_url, is_boilerplate, parse_dateline, split_correction
 
+from .frontmatter import FrontMatter
+
 __all__ = ["read", "blocks_from_text", "assemble"]
 
 _HARD_WRAP = 80
@@ -42,12 +44,16 @@ def _looks_like_list(lines: list[str]) -> bool:
 
 
 def assemble(blocks: list[str], source: str, sha256: str, fmt: SourceFormat, *, title: str = "",
-             url: str | None = None, links: tuple[str, ...] = ()) -> Release | None:
+             url: str | None = None, links: tuple[str, ...] = (), meta: FrontMatter | None = None) -> Release | None:
     """Turn body blocks into a Release: correction notice, headline, dateline, trailer.
 
     Shared by every reader once it has reduced its format to blocks of text; ``url``
     comes from the untrusted page or feed and is kept only as a safe IRI (:func:`clean_url`).
+    ``meta`` (front matter) gives the headline, date and URL where the text has none.
     """
+    meta = meta or FrontMatter()
+    title = title or meta.title
+    url = url or meta.url
     corrects, blocks = split_correction(blocks)
     blocks = [b for b in blocks if b]
     if not title and blocks:
@@ -69,12 +75,14 @@ def assemble(blocks: list[str], source: str, sha256: str, fmt: SourceFormat, *, 
         body=body,
         sha256=sha256,
         format=fmt,
-        published=dateline.published if dateline else None,
+        published=(dateline.published if dateline else None) or meta.published,
         dateline=dateline.place if dateline else None,
         wire=dateline.wire if dateline else None,
         url=clean_url(url),
         corrects=corrects,
         links=links,
+        author=meta.author,
+        keywords=meta.keywords,
     )
 
 

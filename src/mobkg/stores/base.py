@@ -5,12 +5,12 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from rdflib import Graph
 from rdflib.term import Node
 
-__all__ = ["GraphStore", "QueryKind", "QueryResult", "RELEASE_HASHES_QUERY", "hashes_from_rows"]
+__all__ = ["GraphStore", "QueryKind", "QueryResult", "RELEASE_HASHES_QUERY", "StoredRelease", "hashes_from_rows"]
 
 
 class QueryKind(enum.Enum):
@@ -32,15 +32,29 @@ class QueryResult:
 
 RELEASE_HASHES_QUERY = """
 PREFIX mob: <https://w3id.org/mobkg/ontology#>
-SELECT ?g ?sha ?correction WHERE {
-  GRAPH ?g { ?g a mob:Release ; mob:sha256 ?sha . BIND(EXISTS { ?g a mob:Correction } AS ?correction) }
+PREFIX prov: <http://www.w3.org/ns/prov#>
+SELECT ?g ?sha ?correction ?source WHERE {
+  GRAPH ?g {
+    ?g a mob:Release ; mob:sha256 ?sha . BIND(EXISTS { ?g a mob:Correction } AS ?correction)
+    OPTIONAL { ?g prov:hadPrimarySource ?source }
+  }
 }
 """
 
 
-def hashes_from_rows(rows) -> dict[str, tuple[str, bool]]:
-    """Read the rows of :data:`RELEASE_HASHES_QUERY` into ``{graph: (sha256, is_correction)}``."""
-    return {str(g): (str(sha), str(correction).lower() in {"true", "1"}) for g, sha, correction in rows}
+class StoredRelease(NamedTuple):
+    """What a build needs to know of a release graph already in the store."""
+
+    sha256: str
+    correction: bool
+    source: str = ""
+    """Where the release was read from (``prov:hadPrimarySource``)."""
+
+
+def hashes_from_rows(rows) -> dict[str, StoredRelease]:
+    """Read the rows of :data:`RELEASE_HASHES_QUERY` into ``{graph: StoredRelease}``."""
+    return {str(g): StoredRelease(str(sha), str(correction).lower() in {"true", "1"}, str(source or ""))
+            for g, sha, correction, source in rows}
 
 
 class GraphStore(Protocol):
@@ -51,8 +65,8 @@ class GraphStore(Protocol):
     def replace_graphs(self, graphs: Sequence[Graph]) -> None:
         """Replace each graph (by identifier) with the given content, all or nothing."""
 
-    def release_hashes(self) -> dict[str, tuple[str, bool]]:
-        """Map each release graph IRI to (sha256 of its source, whether it is a correction)."""
+    def release_hashes(self) -> dict[str, StoredRelease]:
+        """Map each release graph IRI to (sha256 of its source, whether it is a correction, its source)."""
 
     def graph_names(self) -> list[str]:
         """IRIs of the named graphs in the store."""

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 
 from ..errors import QueryError, StoreError
-from .base import RELEASE_HASHES_QUERY, QueryKind, QueryResult, hashes_from_rows
+from .base import RELEASE_HASHES_QUERY, QueryKind, QueryResult, StoredRelease, hashes_from_rows
 
 __all__ = ["EmbeddedStore", "to_rdflib", "to_oxigraph", "update_text"]
 
@@ -129,7 +129,7 @@ class EmbeddedStore:
         except OSError as exc:
             raise StoreError(f"{self.location}: written, but not flushed to disk ({_first_line(str(exc))})") from None
 
-    def release_hashes(self) -> dict[str, tuple[str, bool]]:
+    def release_hashes(self) -> dict[str, StoredRelease]:
         return hashes_from_rows(self.query(RELEASE_HASHES_QUERY).rows)
 
     def graph_names(self) -> list[str]:

@@ -51,7 +51,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from ..errors import QueryError, StoreError
-from .base import RELEASE_HASHES_QUERY, QueryKind, QueryResult, hashes_from_rows
+from .base import RELEASE_HASHES_QUERY, QueryKind, QueryResult, StoredRelease, hashes_from_rows
 from .embedded import to_rdflib, update_text
 
 __all__ = ["RemoteStore", "DEFAULT_TIMEOUT"]
@@ -187,7 +187,7 @@ class RemoteStore:
                              "nothing was changed") from None
         self._request("POST", self.update_url, body=update.encode("utf-8"), content_type="application/sparql-update")
 
-    def release_hashes(self) -> dict[str, tuple[str, bool]]:
+    def release_hashes(self) -> dict[str, StoredRelease]:
         return hashes_from_rows(self._select(RELEASE_HASHES_QUERY).rows)
 
     def graph_names(self) -> list[str]:

@@ -144,7 +144,13 @@ def _adjacent_chain(mentions, position, direction, text, separator, lead=r"\s*(?
     return chain
 
 
-def retype_listed_organisations(text: str, mentions: list[Mention], names: frozenset[str] = frozenset()) -> None:
+def _generic_term(surface: str, lexicon: Lexicon | None) -> bool:
+    """"Green Bonds", "the Merger": a capitalised phrase ending in a financial or legal term (``not_name_heads``)."""
+    return lexicon is not None and surface.split()[-1].lower().strip(".,") in lexicon.words("not_name_heads")
+
+
+def retype_listed_organisations(text: str, mentions: list[Mention], names: frozenset[str] = frozenset(),
+                                lexicon: Lexicon | None = None) -> None:
     """Untyped names listed as members or partners, or acting as a company does, are organisations.
 
     ``names`` are the words the release capitalises in mid-sentence: a lone capitalised word that
@@ -158,7 +164,7 @@ def retype_listed_organisations(text: str, mentions: list[Mention], names: froze
     separator = r"(?:\s*(?:,|and|&|as well as|, and)\s*(?:the\s+)?(?:[a-z][\w\-]*\s+){0,3}(?:such as\s+|including\s+)?)"
     for trigger in triggers:
         for mention in _adjacent_chain(mentions, trigger.end(), "after", text, separator, lead=r"\s*(?:the\s+)?(?:[a-z][\w\-]*\s+){0,3}"):
-            if mention.type is None and mention.text[:1].isupper():
+            if mention.type is None and mention.text[:1].isupper() and not _generic_term(mention.text, lexicon):
                 mention.type, mention.strength, mention.rule = T.COMPANY, 1, "listed-organisation"
     for mention in mentions:
         generic = mention.text.lower() in _GENERIC_WORDS
@@ -167,7 +173,8 @@ def retype_listed_organisations(text: str, mentions: list[Mention], names: froze
         opener = mention.start == len(text) - len(text.lstrip(" \"“'‘(")) and " " not in mention.text
         if opener and mention.text not in names:
             continue
-        if mention.type is None and not generic and verb and not (spoken and _looks_like_person(mention.text)):
+        if mention.type is None and not generic and verb and not (spoken and _looks_like_person(mention.text)) \
+                and not _generic_term(mention.text, lexicon):
             mention.type, mention.strength, mention.rule = T.COMPANY, 1, "corporate-subject"
 
 

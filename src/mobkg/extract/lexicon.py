@@ -21,6 +21,7 @@ import yaml
 from ..errors import LexiconError
 from ..resources import data_dir
 from ..vocab import EntityType
+from .frames import compile_frames
 
 __all__ = ["GazetteerEntry", "Lexicon", "load_lexicon"]
 
@@ -43,6 +44,8 @@ class Lexicon:
     folded: dict[str, list[GazetteerEntry]] = field(default_factory=dict)
     """Case-folded multi-word surface form → entries."""
     max_words: int = 1
+    frames: tuple = ()
+    """Typing frames (:mod:`mobkg.extract.frames`)."""
 
     def words(self, name: str) -> frozenset[str]:
         return self._sets[name]
@@ -96,6 +99,7 @@ def load_lexicon() -> Lexicon:
     if not isinstance(patterns, list):
         raise LexiconError(f"{folder / 'patterns.yaml'}: needs a top-level `patterns:` list")
     lexicon = Lexicon(vocabulary, patterns)
+    lexicon.frames = compile_frames(_read_yaml(folder / "frames.yaml").get("frames"), str(folder / "frames.yaml"))
     for path in sorted(folder.glob("organizations*.tsv")):
         for row in _read_tsv(path):
             try:

@@ -13,6 +13,7 @@ from .context import (
     retype_marque_enumerations, type_recurring_names,
     retype_listed_organisations, type_model_families, type_short_forms,
 )
+from .frames import retype_by_frames
 from .lexicon import Lexicon, load_lexicon
 from .model import Entity, Extraction, Fact
 from .normalise import name_key
@@ -60,7 +61,8 @@ def _type_in_context(doc: Doc) -> None:
     for item in doc.parsed:
         retype_brand_lists(item.sentence.text, item.mentions, doc.lexicon)
         retype_marque_enumerations(item.sentence.text, item.mentions, doc.lexicon)
-        retype_listed_organisations(item.sentence.text, item.mentions, doc.names)
+        retype_listed_organisations(item.sentence.text, item.mentions, doc.names, doc.lexicon)
+        retype_by_frames(item.sentence.text, item.mentions, doc.lexicon.frames)
     type_recurring_names(doc.parsed, doc.names)
     for item in doc.parsed:
         for mention in item.mentions:
@@ -82,7 +84,28 @@ def _resolve(doc: Doc) -> None:
 
 
 def _relation_facts(doc: Doc) -> None:
-    doc.facts += _read_facts(doc.parsed, doc.surface_keys, doc.by_key, doc.lexicon)
+    facts = _read_facts(doc.parsed, doc.surface_keys, doc.by_key, doc.lexicon)
+    speakers = _speakers(doc.parsed, facts)
+    if speakers:  # read again, with "we" and "our" in each quote standing for its speaker's organisation
+        facts += _read_facts(doc.parsed, doc.surface_keys, doc.by_key, doc.lexicon, speakers)
+    doc.facts += facts
+
+
+def _speakers(parsed: list[ParsedSentence], facts: list[Fact]) -> dict[int, tuple]:
+    """Block → the organisation of the person a block quotes ("...," said Jane Roe, CEO of Acme)."""
+    blocks: dict[str, int] = {}
+    for item in parsed:
+        if item.sentence.block >= 0:
+            blocks.setdefault(item.sentence.text, item.sentence.block)
+    speakers: dict[int, tuple] = {}
+    for fact in facts:
+        block = blocks.get(fact.evidence)
+        if fact.predicate is Predicate.WORKS_FOR and block is not None and _QUOTED.search(fact.evidence + " "):
+            speakers.setdefault(block, fact.object)
+    return speakers
+
+
+_QUOTED = re.compile(r"[“”\"]|\b(?:said|says|added|commented|explained|noted|stated)\b")
 
 
 def _names_as_facts(doc: Doc) -> None:
@@ -142,7 +165,7 @@ def _primary(parsed: list[ParsedSentence], surface_keys) -> tuple | None:
     return max(counts, key=counts.get) if counts else None
 
 
-def _read_facts(parsed, surface_keys, by_key, lexicon) -> list[Fact]:
+def _read_facts(parsed, surface_keys, by_key, lexicon, speakers: dict[int, tuple] | None = None) -> list[Fact]:
     facts: list[Fact] = []
     primary = _primary(parsed, surface_keys)
     previous_subject = primary
@@ -158,6 +181,8 @@ def _read_facts(parsed, surface_keys, by_key, lexicon) -> list[Fact]:
                 previous_subject = about_subject
             if sentence.block != -1:
                 continue
+        if speakers:
+            recent["speaker"] = speakers.get(sentence.block)
         skeleton, first_org = build_skeleton(sentence.text, mentions, surface_keys, previous_subject, last_company,
                                         primary, about_subject, recent)
 

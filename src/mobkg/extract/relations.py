@@ -27,6 +27,14 @@ _ITEMS = (r"(?-i:(?P<items>[a-z][a-z\- ,&]*?))"
           r"(?= for | in | with | to | at | as | across | through | by | from | since | that | which |, which|"
           r", and (?:is|has|was|it|its|[a-z]+s (?!and\b))| \d|, while|[.;:(]|$|⟨)")
 _PHRASE = r"(?-i:(?P<items>[a-z][a-z0-9\-]*(?: [a-z][a-z0-9\-]*){0,3}))"
+# A business-field descriptor before its head noun: "(a leading) motion control technology (company)".
+_FUNCTION = r"(?:in|the|of|for|to|with|at|by|on|from|and|or|as|that|which|its|their|is|are|was|were|has|have|part)\b"
+_SECTOR_WORD = rf"(?:(?!{_FUNCTION})[a-z][a-z0-9\-]*|[A-Z]{{2,5}})"
+_SECTOR = rf"(?<![\w\-’'⟩])(?-i:(?P<sector>{_SECTOR_WORD}(?: {_SECTOR_WORD}){{0,5}}))"
+# A list of fields closed by a plural field noun: "the automotive, marine and energy (sectors)".
+_LIST_WORDS = rf"(?!{_FUNCTION})[a-z][a-z\-]*(?: (?!{_FUNCTION})[a-z][a-z\-]*)?"
+_SECTOR_LIST = (rf"(?<![\w\-’'])(?-i:(?P<sectorlist>{_LIST_WORDS}(?:(?:, | and |, and | & | or ){_LIST_WORDS})*))"
+                r"(?= (?:sectors|industries|markets|segments)\b)")
 
 
 @dataclass
@@ -99,6 +107,10 @@ def _compile(template: str, lexicon: Lexicon) -> re.Pattern:
             return _ITEMS
         if inner == "phrase":
             return _PHRASE
+        if inner == "sector":
+            return _SECTOR
+        if inner == "sectors":
+            return _SECTOR_LIST
         if inner == "title":
             return rf"(?:{titles})\b"
         if inner == "titletail":
@@ -187,11 +199,37 @@ def _indexes(text: str) -> tuple[int, ...]:
     return tuple(int(i) for i in re.findall(r"⟨(\d+):", text))
 
 
-def split_items(text: str) -> tuple[str, ...]:
+def sector_descriptor(text: str, lexicon: Lexicon) -> tuple[str, ...]:
+    """The business field in a descriptor, without the words that only praise or place it.
+
+    >>> from mobkg.extract.lexicon import load_lexicon
+    >>> sector_descriptor("global leading motion control technology", load_lexicon())
+    ('motion control technology',)
+    >>> sector_descriptor("world's largest", load_lexicon()), sector_descriptor("based ICT solutions", load_lexicon())
+    ((), ('ICT solutions',))
+    """
+    modifiers = lexicon.words("sector_modifiers")
+    words = text.split()
+    while words and (words[0].lower() in modifiers or re.fullmatch(r"(?:most|best|fast|fastest)-\S+|\w+est|\d\S*|\S+-based", words[0])):
+        words.pop(0)
+    while words and words[-1].lower() in modifiers:
+        words.pop()
+    if not words or len(" ".join(words)) < 3 or set(w.lower() for w in words) & _VERBS:
+        return ()
+    if len(words) == 1 and (words[0].lower() in lexicon.words("generic_sector_words") or re.fullmatch(r"[a-z]+ing", words[0])):
+        return ()  # "a technology company", "an operating company": no field named
+    return (" ".join(words),)
+
+
+def split_items(text: str, strict: bool = True) -> tuple[str, ...]:
     """Split ``"automobiles, rail transit and electronics"`` into noun phrases.
+
+    ``strict`` drops adjectives standing alone ("automotive"); a list closed by "sectors" keeps them.
 
     >>> split_items("automobiles, rail transit, renewable energy and electronics")
     ('automobiles', 'rail transit', 'renewable energy', 'electronics')
+    >>> split_items("automotive, marine and energy", strict=False)
+    ('automotive', 'marine', 'energy')
     """
     parts = re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s+as well as\s+|\s+&\s+", text)
     cleaned = []
@@ -199,7 +237,8 @@ def split_items(text: str) -> tuple[str, ...]:
         part = re.sub(r"^(?:(?:the|a|an|its|their|other|new|emerging|several|many|various|fields|areas|such as|including)\s+)+", "", part.strip())
         part = re.sub(r"\s+(?:and|or|as|in|to|for|with|from|by|at|of|that|which|since|while)$", "", part)
         words = part.split()
-        if not words or len(words) > 4 or len(part) < 4 or words[-1] in _NOT_SECTOR_HEADS or set(words) & _VERBS:
+        if not words or len(words) > 4 or len(part) < 4 or set(words) & _VERBS \
+                or (strict and words[-1] in _NOT_SECTOR_HEADS):
             continue
         if words[-1] in _GENERIC_FIELDS or words[0] in _COUNTS:
             continue  # "two business fields" announces a list, it is not a sector
@@ -208,9 +247,13 @@ def split_items(text: str) -> tuple[str, ...]:
 
 
 _VERBS = {"owns", "own", "has", "have", "is", "are", "was", "were", "holds", "makes", "sells", "builds", "operates", "runs",
-          "supplies", "employs", "plans", "aims", "will", "can", "also", "which", "who", "it", "most", "them", "people"}
+          "supplies", "employs", "plans", "aims", "will", "can", "also", "which", "who", "it", "most", "them", "people",
+          "counts", "includes", "offers", "adding", "said", "says", "designed", "responsible", "customers", "consumers"}
 _GENERIC_FIELDS = {"field", "fields", "area", "areas", "business", "businesses", "segment", "segments", "sector", "sectors",
                    "market", "markets", "industry", "industries", "activities", "operations"}
+_WHERE_NOT_WHAT = {"international", "global", "overseas", "domestic", "foreign", "key", "core", "major", "emerging",
+                   "research", "selected", "all", "local", "regional", "export", "target", "premium", "mass"}
+"""Words before "markets"/"sectors" that say where or how big, not which business field."""
 _COUNTS = {"two", "three", "four", "five", "six", "several", "many", "multiple", "various", "both"}
 _NOT_SECTOR_HEADS = {"advanced", "automotive", "commercial", "development", "new", "global", "several", "key", "core",
                      "based", "other", "more", "such", "its", "their", "a", "an", "the", "energy-based"}
@@ -232,6 +275,10 @@ def match_sentence(skeleton: Skeleton, lexicon: Lexicon, *, truncated: bool = Fa
         for found in pattern.regex.finditer(text):
             groups = found.groupdict()
             items = split_items(groups["items"]) if groups.get("items") else ()
+            if groups.get("sector"):
+                items = sector_descriptor(groups["sector"], lexicon)
+            if groups.get("sectorlist"):
+                items = tuple(i for i in split_items(groups["sectorlist"], strict=False) if i not in _WHERE_NOT_WHAT)
             if pattern.after:
                 rest = text[found.end():]
                 if truncated and not rest.strip():

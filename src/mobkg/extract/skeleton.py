@@ -26,8 +26,9 @@ _PRONOUN = re.compile(
     r"[Aa]ssociation|[Aa]lliance|[Cc]onsortium|[Ii]nitiative|[Cc]oalition|[Nn]etwork|[Oo]rgani[sz]ation|"
     r"(?:[\w\-]+ )?(?:maker|manufacturer|supplier|operator|developer|start-up|startup)|"
     r"(?:two |three |four |new )?(?:models|cars|vehicles|SUVs|robots|products))|"
-    r"[Bb]oth (?:models|cars|vehicles|SUVs|robots|products))\b(?P<poss>['’]s)?"
+    r"[Bb]oth (?:models|cars|vehicles|SUVs|robots|products)|[Ww]e|[Oo]ur|[Uu]s)\b(?P<poss>['’]s)?"
 )
+_FIRST_PERSON = {"we", "our", "us"}
 _PLURAL_PRODUCTS = {"models", "cars", "vehicles", "suvs", "robots", "products"}
 _ALLIANCE_NOUNS = {"association", "alliance", "consortium", "initiative", "coalition", "network", "organisation", "organization"}
 
@@ -100,7 +101,9 @@ def build_skeleton(text, mentions, surface_keys, previous_subject, last_company,
             word = "the group"
         if word.startswith("both "):
             word = "the " + word[5:]
-        if word.startswith("the "):
+        if word in _FIRST_PERSON:
+            antecedent = recent.get("speaker")  # "we" in a quote: the speaker's organisation
+        elif word.startswith("the "):
             noun = word[4:]
             if noun in _ALLIANCE_NOUNS:
                 antecedent = recent.get(T.ALLIANCE) or (about_subject if about_subject and about_subject[0] is T.ALLIANCE else None)
@@ -130,7 +133,7 @@ def build_skeleton(text, mentions, surface_keys, previous_subject, last_company,
         else:
             index = len(skeleton_mentions)
             skeleton_mentions.append(SkeletonMention(antecedent[0], antecedent))
-            possessive = word in ("its", "their") or thing.group("poss")
+            possessive = word in ("its", "their", "our") or thing.group("poss")
             pieces.append(f"⟨{index}:{antecedent[0].value}⟩" + ("'s" if possessive else ""))
             if first_org is None and antecedent[0] in SUBJECTS:
                 first_org = antecedent

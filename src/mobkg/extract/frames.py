@@ -1,0 +1,108 @@
+"""Typing frames: the words around a name decide its type when they say it plainly.
+
+``lexicons/frames.yaml`` lists frames such as "joined the X as a member" (X is a
+membership body) or "the X hybrid" (X is a model). A frame is strong evidence: it
+overrides a gazetteer prior or a head word, but only for the types it names in
+``retypes``. A frame that fires on the last (``after``) or first (``before``)
+name of a list types the whole list: "the A, B and C hybrids".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from typing import TYPE_CHECKING
+
+from ..errors import LexiconError
+from ..vocab import EntityType
+
+if TYPE_CHECKING:
+    from .mentions import Mention
+
+__all__ = ["Frame", "compile_frames", "retype_by_frames", "FRAME_STRENGTH"]
+
+FRAME_STRENGTH = 4
+"""Votes of a frame: above structure cues (3) and gazetteer or head words (2)."""
+
+_LOOK_BEHIND = 160
+_LIST_SEPARATOR = r"\s*(?:,|and|&|or|as well as|, and)\s*(?:the\s+)?"
+
+
+@dataclass(frozen=True)
+class Frame:
+    id: str
+    type: EntityType | None
+    """None: the words around it show that the name is not an entity ("Head of Urban Robotics Lab, VP at ...")."""
+    retypes: frozenset[EntityType | None]
+    before: re.Pattern | None = None
+    after: re.Pattern | None = None
+    examples: tuple[str, ...] = ()
+
+
+def compile_frames(items, source: str) -> tuple[Frame, ...]:
+    """Check and compile the ``frames:`` list of ``frames.yaml``.
+
+    :raises LexiconError: naming the frame and what is wrong with it.
+    """
+    if not isinstance(items, list):
+        raise LexiconError(f"{source}: needs a top-level `frames:` list")
+    frames = []
+    for index, item in enumerate(items):
+        where = f"{source}: frame {item.get('id', index) if isinstance(item, dict) else index}"
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+            raise LexiconError(f"{where}: each frame needs an `id`")
+        try:
+            entity_type = None if item.get("type") == "none" else EntityType(item.get("type"))
+            retypes = frozenset(None if t == "none" else EntityType(t) for t in item.get("retypes") or [])
+        except ValueError as exc:
+            raise LexiconError(f"{where}: {exc}") from None
+        if "before" not in item and "after" not in item:
+            raise LexiconError(f"{where}: give `before`, `after` or both")
+        try:
+            before = re.compile(f"(?:{item['before']})$", re.IGNORECASE) if "before" in item else None
+            after = re.compile(str(item["after"]), re.IGNORECASE) if "after" in item else None
+        except re.error as exc:
+            raise LexiconError(f"{where}: bad regular expression ({exc})") from None
+        examples = item.get("examples") or []
+        if not all(isinstance(e, str) and re.search(r"\[[^\]]+\]", e) for e in examples):
+            raise LexiconError(f"{where}: each example is a sentence with the name in [brackets]")
+        frames.append(Frame(item["id"], entity_type, retypes, before, after, tuple(examples)))
+    return tuple(frames)
+
+
+def retype_by_frames(text: str, mentions: list[Mention], frames: tuple[Frame, ...]) -> None:
+    """Give each mention the type of the first frame that fires on it (or on the list it ends or starts)."""
+    ordered = sorted(mentions, key=lambda m: m.start)
+    for position, mention in enumerate(ordered):
+        for frame in frames:
+            if mention.type not in frame.retypes:
+                continue
+            before = frame.before is None or frame.before.search(text, max(0, mention.start - _LOOK_BEHIND), mention.start)
+            after = frame.after is None or frame.after.match(text, mention.end)
+            if not (before and after):
+                continue
+            # A one-sided frame types the list the name starts (before) or ends (after).
+            if frame.after is None:
+                chain = _list_from(ordered, position, text, 1)
+            elif frame.before is None:
+                chain = _list_from(ordered, position, text, -1)
+            else:
+                chain = [mention]
+            for listed in chain:
+                if listed.type in frame.retypes:
+                    listed.type, listed.strength, listed.rule = frame.type, FRAME_STRENGTH, "frame-" + frame.id
+            break
+
+
+def _list_from(ordered: list[Mention], position: int, text: str, step: int) -> list[Mention]:
+    """The mention at ``position`` and the names listed with it, walking forward (1) or back (-1)."""
+    chain = [ordered[position]]
+    index = position + step
+    while 0 <= index < len(ordered):
+        left, right = (chain[-1], ordered[index]) if step == 1 else (ordered[index], chain[-1])
+        if not re.fullmatch(_LIST_SEPARATOR, text[left.end:right.start]):
+            break
+        chain.append(ordered[index])
+        index += step
+    return chain

@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
-from rdflib.namespace import SKOS
+from rdflib.namespace import DCTERMS, SKOS
 
 from .extract import Entity, Extraction
 from .extract.lexicon import load_lexicon
@@ -53,7 +53,7 @@ def entity_iri(entity_type: EntityType, label: str) -> URIRef:
 def bind_prefixes(graph: Graph) -> Graph:
     for prefix, namespace in (
         ("mob", str(MOB)), ("schema", str(SCHEMA)), ("prov", str(PROV)), ("skos", str(SKOS)),
-        ("id", str(ENTITY_NS)), ("release", str(RELEASE_NS)), ("owl", str(OWL)),
+        ("id", str(ENTITY_NS)), ("release", str(RELEASE_NS)), ("owl", str(OWL)), ("dct", str(DCTERMS)),
     ):
         graph.bind(prefix, namespace, override=True)
     return graph
@@ -105,6 +105,7 @@ def build_release_graph(release: Release, extraction: Extraction) -> Graph:
         graph.add((node, SCHEMA.datePublished, Literal(release.published.isoformat(), datatype=XSD.date)))
     if release.wire:
         graph.add((node, MOB.wireService, Literal(release.wire)))
+    graph.add((node, DCTERMS.language, Literal(extraction.language, datatype=XSD.language)))
     if release.author:
         graph.add((node, SCHEMA.author, Literal(release.author)))
     for keyword in release.keywords:

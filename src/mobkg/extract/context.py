@@ -46,7 +46,7 @@ def retype_brand_lists(text: str, mentions: list[Mention], lexicon: Lexicon) -> 
     nouns = "|".join(sorted(lexicon.words("brand_nouns"), key=len, reverse=True))
     listed = r"(?:\s*(?:,|and|&|as well as|, and)\s*(?:the\s+)?)"
     spans = []
-    for m in re.finditer(rf"(?:\b(?:{nouns})\b(?:\s+also)?(?:\s+such as|\s+including|\s+like|\s+include|\s+includes|\s+are|:|\s+-|\s+–|\s+—|,)+\s*)", text, re.IGNORECASE):
+    for m in re.finditer(rf"(?:\b(?:{nouns})\b(?:\s+also)?(?:\s+such as|\s+including|\s+like|\s+include|\s+includes|\s+are|:|\s+-|\s+–|\s+—|,)*\s*)", text, re.IGNORECASE):
         spans.append((m.end(), "after"))
     for m in re.finditer(rf"\b(?:{nouns})\b", text, re.IGNORECASE):
         spans.append((m.start(), "before"))

@@ -18,6 +18,7 @@ from ..errors import LexiconError
 from ..vocab import EntityType
 
 if TYPE_CHECKING:
+    from .lexicon import Lexicon
     from .mentions import Mention
 
 __all__ = ["Frame", "compile_frames", "retype_by_frames", "FRAME_STRENGTH"]
@@ -35,6 +36,8 @@ class Frame:
     type: EntityType | None
     """None: the words around it show that the name is not an entity ("Head of Urban Robotics Lab, VP at ...")."""
     retypes: frozenset[EntityType | None]
+    keep_heads: tuple[str, ...] = ()
+    """Vocabulary lists: a name whose last word is in one of them keeps its type ("the Volkswagen Group")."""
     before: re.Pattern | None = None
     after: re.Pattern | None = None
     examples: tuple[str, ...] = ()
@@ -67,16 +70,23 @@ def compile_frames(items, source: str) -> tuple[Frame, ...]:
         examples = item.get("examples") or []
         if not all(isinstance(e, str) and re.search(r"\[[^\]]+\]", e) for e in examples):
             raise LexiconError(f"{where}: each example is a sentence with the name in [brackets]")
-        frames.append(Frame(item["id"], entity_type, retypes, before, after, tuple(examples)))
+        keep_heads = item.get("keep_heads") or []
+        keep_heads = [keep_heads] if isinstance(keep_heads, str) else keep_heads
+        if not isinstance(keep_heads, list) or not all(isinstance(k, str) for k in keep_heads):
+            raise LexiconError(f"{where}: `keep_heads` names lists of vocabulary.yaml")
+        frames.append(Frame(item["id"], entity_type, retypes, tuple(keep_heads), before, after, tuple(examples)))
     return tuple(frames)
 
 
-def retype_by_frames(text: str, mentions: list[Mention], frames: tuple[Frame, ...]) -> None:
+def retype_by_frames(text: str, mentions: list[Mention], lexicon: Lexicon) -> None:
     """Give each mention the type of the first frame that fires on it (or on the list it ends or starts)."""
     ordered = sorted(mentions, key=lambda m: m.start)
     for position, mention in enumerate(ordered):
-        for frame in frames:
+        for frame in lexicon.frames:
             if mention.type not in frame.retypes:
+                continue
+            head = mention.text.replace(",", " ").split()[-1].lower()
+            if any(head in lexicon.words(name) for name in frame.keep_heads):
                 continue
             before = frame.before is None or frame.before.search(text, max(0, mention.start - _LOOK_BEHIND), mention.start)
             after = frame.after is None or frame.after.match(text, mention.end)
@@ -96,13 +106,20 @@ def retype_by_frames(text: str, mentions: list[Mention], frames: tuple[Frame, ..
 
 
 def _list_from(ordered: list[Mention], position: int, text: str, step: int) -> list[Mention]:
-    """The mention at ``position`` and the names listed with it, walking forward (1) or back (-1)."""
+    """The mention at ``position`` and the names listed with it, walking forward (1) or back (-1).
+
+    Only a real list counts, one joined by "and"/"or"/"&" ("A, B and C"): "X, Y" alone is more often
+    an apposition or a clause boundary ("in the Alliance, Acme would ...").
+    """
     chain = [ordered[position]]
+    joined = False
     index = position + step
     while 0 <= index < len(ordered):
         left, right = (chain[-1], ordered[index]) if step == 1 else (ordered[index], chain[-1])
-        if not re.fullmatch(_LIST_SEPARATOR, text[left.end:right.start]):
+        between = text[left.end:right.start]
+        if not re.fullmatch(_LIST_SEPARATOR, between):
             break
+        joined = joined or bool(re.search(r"\b(?:and|or)\b|&", between))
         chain.append(ordered[index])
         index += step
-    return chain
+    return chain if joined else chain[:1]

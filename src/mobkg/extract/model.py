@@ -43,6 +43,8 @@ class Fact:
 class Extraction:
     entities: list[Entity]
     facts: list[Fact]
+    language: str = "en"
+    """ISO 639-1 code of the release's language (only English releases are read for relations)."""
 
     def entity(self, key: tuple[EntityType, str]) -> Entity:
         for entity in self.entities:

@@ -14,6 +14,7 @@ from .context import (
     retype_listed_organisations, type_model_families, type_short_forms,
 )
 from .frames import retype_by_frames
+from .language import ENGLISH, detect_language
 from .lexicon import Lexicon, load_lexicon
 from .model import Entity, Extraction, Fact
 from .normalise import name_key
@@ -35,6 +36,7 @@ class Doc:
 
     release: Release
     lexicon: Lexicon
+    language: str = ENGLISH
     sentences: list = field(default_factory=list)
     parsed: list[ParsedSentence] = field(default_factory=list)
     names: set = field(default_factory=set)
@@ -42,6 +44,10 @@ class Doc:
     surface_keys: Surfaces | None = None
     by_key: dict = field(default_factory=dict)
     facts: list[Fact] = field(default_factory=list)
+
+
+def _detect_language(doc: Doc) -> None:
+    doc.language = detect_language(" ".join((doc.release.title, *doc.release.body)))
 
 
 def _split(doc: Doc) -> None:
@@ -52,6 +58,14 @@ def _split(doc: Doc) -> None:
 def _find_mentions(doc: Doc) -> None:
     doc.parsed = [ParsedSentence(s, [] if is_title_case(s) else sentence_mentions(s.text, doc.lexicon))
                   for s in doc.sentences]
+    if doc.language != ENGLISH:
+        # No word knowledge for this language: only names the gazetteer knows, in their canonical form.
+        for item in doc.parsed:
+            # A capitalised first word may be any word of the language ("Marka", Polish for brand).
+            item.mentions = [m for m in item.mentions if m.entry is not None and m.entry.type is m.type
+                             and m.text in (m.entry.label, *m.entry.aliases)
+                             and (" " in m.text or m.text in doc.names
+                                  or item.sentence.text[:m.start].strip(" „“\"'‘("))]
 
 
 def _type_in_context(doc: Doc) -> None:
@@ -62,7 +76,7 @@ def _type_in_context(doc: Doc) -> None:
         retype_brand_lists(item.sentence.text, item.mentions, doc.lexicon)
         retype_marque_enumerations(item.sentence.text, item.mentions, doc.lexicon)
         retype_listed_organisations(item.sentence.text, item.mentions, doc.names, doc.lexicon)
-        retype_by_frames(item.sentence.text, item.mentions, doc.lexicon.frames)
+        retype_by_frames(item.sentence.text, item.mentions, doc.lexicon)
     type_recurring_names(doc.parsed, doc.names)
     for item in doc.parsed:
         for mention in item.mentions:
@@ -84,6 +98,8 @@ def _resolve(doc: Doc) -> None:
 
 
 def _relation_facts(doc: Doc) -> None:
+    if doc.language != ENGLISH:
+        return  # relation patterns are English
     facts = _read_facts(doc.parsed, doc.surface_keys, doc.by_key, doc.lexicon)
     speakers = _speakers(doc.parsed, facts)
     if speakers:  # read again, with "we" and "our" in each quote standing for its speaker's organisation
@@ -109,10 +125,13 @@ _QUOTED = re.compile(r"[“”\"]|\b(?:said|says|added|commented|explained|noted
 
 
 def _names_as_facts(doc: Doc) -> None:
+    if doc.language != ENGLISH:
+        return
     doc.facts += _name_facts(doc.parsed, doc.surface_keys, doc.by_key)
 
 
 STAGES: tuple[tuple[str, Callable[[Doc], None]], ...] = (
+    ("language detection", _detect_language),
     ("sentence splitting", _split),
     ("name finding", _find_mentions),
     ("context typing", _type_in_context),
@@ -152,7 +171,9 @@ def extract_release(release: Release, lexicon: Lexicon | None = None) -> Extract
             stage(doc)
         except Exception as error:  # noqa: BLE001 - one release's bug must not take down a build
             raise ExtractionFault(name, error) from error
-    return _finish(list(doc.by_key.values()), doc.facts)
+    extraction = _finish(list(doc.by_key.values()), doc.facts)
+    extraction.language = doc.language
+    return extraction
 
 
 def _primary(parsed: list[ParsedSentence], surface_keys) -> tuple | None:

@@ -123,6 +123,7 @@ class Registry:
         union_by({s: (t, self._core(s)) for s, t in types.items()})
         self._link_short_forms(types, union)
         self._link_model_codes(types, union)
+        self._link_surnames(types, union)
 
         groups: dict[str, list[str]] = defaultdict(list)
         for surface in types:
@@ -190,6 +191,27 @@ class Registry:
                 union(corporate[0], short)
             elif len({self._core(s) for s in longer}) == 1:
                 union(longer[0], short)
+
+    def _link_surnames(self, types, union) -> None:
+        """``Bercovich`` → ``Michael Bercovich``: a lone word that is the surname of one person named in full.
+
+        Releases name a person in full once, then by surname ("Bercovich, who joins in June, ...");
+        the surname alone is often typed weakly as an organisation (it acts like one). Only a weak
+        type gives way: a name the gazetteer or the sentence structure typed keeps its type.
+        """
+        people: dict[str, list[str]] = defaultdict(list)
+        for surface, entity_type in types.items():
+            words = surface.split()
+            if entity_type is T.PERSON and len(words) >= 2:
+                people[words[-1]].append(surface)
+        for short, short_type in list(types.items()):
+            full = people.get(short, [])
+            if " " in short or len(set(full)) != 1 or short_type is T.PLACE:
+                continue
+            if short_type is not T.PERSON and max(max(v) for v in self.votes[short].values()) > 2:
+                continue
+            types[short] = T.PERSON
+            union(full[0], short)
 
     def _link_model_codes(self, types, union) -> None:
         """``L8`` → ``Bolt L8`` when one product name ends with that code."""

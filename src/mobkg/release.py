@@ -101,7 +101,7 @@ _MONTHS = {
 }
 _MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 _DATE = (
-    rf"(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}"      # March 4, 2025 / Sept. 25 2025
+    rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"      # March 4, 2025 / Sept. 25 2025 / May 4th, 2025
     rf"|\d{{1,2}}\s+{_MONTH}\s+\d{{4}}"          # 4 March 2025
     rf"|\d{{1,2}}-{_MONTH}-\d{{4}}"              # 25-Apr-2025
     r"|\d{4}-\d{2}-\d{2})"                       # 2025-03-04
@@ -110,13 +110,28 @@ _DATE_RE = re.compile(_DATE, re.IGNORECASE)
 _PLACE = r"[A-Z][\w.'’&\- ]*?(?:,\s*[A-Z][\w.'’\- ]*?){0,2}"
 _WIRE = r"(?:/\s*(?P<wire>[^/\n]{2,40}?)\s*/|\(\s*(?P<wire2>[^)\n]{2,40}?)\s*\))"
 _DASH = r"(?:--|—|–|-)"
-_DATELINE_RES = (
+_WEEKDAY = r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?"
+_TIME = r"(?:\s*@?\s*\d{1,2}:\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s+[A-Z][\w/]*(?: Time)?)?)?"
+_NAMED_WIRE = r"(?P<wire>[A-Z][^\n()/]{1,50}?(?:Newswire|NewsWire|NEWSWIRE|MediaWire|Wire|WIRE))"
+_END = rf"\s*(?:{_DASH}+\s*|$)"
+_DATELINE_RES = (  # the first that matches wins: the more specific come first
+    # HANOI, VIETNAM - Media OutReach Newswire - 17 July 2026 - text
+    re.compile(rf"^(?P<place>{_PLACE})\s*{_DASH}\s*{_NAMED_WIRE}\s*{_DASH}\s*(?P<date>{_DATE}){_END}"),
     # MUNICH, Germany, March 4, 2025 /PRNewswire/ -- text
-    re.compile(rf"^(?P<place>{_PLACE})\s*,\s*(?P<date>{_DATE})\s*{_WIRE}?\s*(?:{_DASH}\s*|$)"),
+    re.compile(rf"^(?P<place>{_PLACE})\s*,\s*(?P<date>{_DATE}){_TIME}\s*{_WIRE}?{_END}"),
     # SEOUL, South Korea--(BUSINESS WIRE)--text
     re.compile(rf"^(?P<place>{_PLACE})\s*{_DASH}+\s*\((?P<wire>[^)\n]{{2,40}})\)\s*{_DASH}+\s*"),
+    # RELLINGEN, GERMANY - May 18, 2026 (NEWMEDIAWIRE) - text / NEW YORK, NY — April 28, 2026 — (NOTICIAS NEWSWIRE) —
+    # Washington, United States - April 16, 2026 / SmileHQ / text
+    re.compile(rf"^(?P<place>{_PLACE})\s*{_DASH}\s*(?P<date>{_DATE}){_TIME}\s*(?:{_DASH}\s*)?{_WIRE}{_END}"),
     # Las Vegas, NV — January 6, 2026 — text
-    re.compile(rf"^(?P<place>{_PLACE})\s*{_DASH}\s*(?P<date>{_DATE})\s*{_DASH}\s*"),
+    re.compile(rf"^(?P<place>{_PLACE})\s*{_DASH}+\s*(?P<date>{_DATE}){_TIME}{_END}"),
+    # Kendall County, Texas (Newsworthy.ai) Wednesday Jan 28, 2026 @ 7:00 AM Central — text
+    re.compile(rf"^(?P<place>{_PLACE})\s*\((?P<wire>[^)\n]{{2,40}})\)\s*{_WEEKDAY}(?P<date>{_DATE}){_TIME}{_END}"),
+    # PORT COQUITLAM, BC / PR Karma / August 27, 2024 16:15 text
+    re.compile(rf"^(?P<place>{_PLACE})\s*/\s*(?P<wire>[^/\n]{{2,40}}?)\s*/\s*(?P<date>{_DATE}){_TIME}{_END}"),
+    # ENGLEWOOD, Colo., March 3, 2026 – PRISM MediaWire (Press Release Service) – text
+    re.compile(rf"^(?P<place>{_PLACE})\s*,\s*(?P<date>{_DATE})\s*{_DASH}\s*{_NAMED_WIRE}(?:\s*\([^)\n]*\))?{_END}"),
 )
 
 

@@ -211,12 +211,15 @@ def _looks_like_person(surface: str) -> bool:
 
 
 def dateline_places(release: Release, lexicon: Lexicon) -> list[Mention]:
+    """The places of a dateline: "AUBURN HILLS, Mich. and LIUZHOU, China" names four."""
     places = []
-    for part in (release.dateline or "").split(","):
+    for part in re.split(r",|\s+(?:and|&)\s+|\s*/\s*", release.dateline or ""):
         part = part.strip()
         if not part or len(part) > 40:
             continue
-        entries = lexicon.exact.get(part) or lexicon.folded.get(part.casefold(), [])
+        part = lexicon.dateline_abbreviations.get(part, part)
+        entries = lexicon.exact.get(part) or lexicon.folded.get(part.casefold(), []) \
+            or lexicon.exact.get(part.title(), [])
         entry = next((e for e in entries if e.type is T.PLACE), None)
         label = entry.label if entry else (part.title() if part.isupper() else part)
         places.append(Mention(-1, -1, label, T.PLACE, 3, {part} - {label}, entry, rule="dateline"))

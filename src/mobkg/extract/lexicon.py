@@ -44,6 +44,8 @@ class Lexicon:
     folded: dict[str, list[GazetteerEntry]] = field(default_factory=dict)
     """Case-folded multi-word surface form → entries."""
     max_words: int = 1
+    dateline_abbreviations: dict[str, str] = field(default_factory=dict)
+    """Region abbreviations of datelines ("Mich." → "Michigan"), read only in datelines."""
     frames: tuple = ()
     """Typing frames (:mod:`mobkg.extract.frames`)."""
 
@@ -99,6 +101,11 @@ def load_lexicon() -> Lexicon:
     if not isinstance(patterns, list):
         raise LexiconError(f"{folder / 'patterns.yaml'}: needs a top-level `patterns:` list")
     lexicon = Lexicon(vocabulary, patterns)
+    for path in sorted(folder.glob("dateline_abbreviations*.tsv")):
+        lines = [line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+        for row in csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if row.get("abbreviation") and row.get("label"):
+                lexicon.dateline_abbreviations[row["abbreviation"].strip()] = row["label"].strip()
     lexicon.frames = compile_frames(_read_yaml(folder / "frames.yaml").get("frames"), str(folder / "frames.yaml"))
     for path in sorted(folder.glob("organizations*.tsv")):
         for row in _read_tsv(path):

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -108,7 +109,20 @@ def sniff_format(path: Path, head: str) -> SourceFormat:
         return SourceFormat.ATOM
     if start.startswith(("<!doctype html", "<html")) or "<body" in start:
         return SourceFormat.HTML
-    return _SUFFIXES.get(path.suffix.lower(), SourceFormat.TEXT)
+    fmt = _SUFFIXES.get(path.suffix.lower(), SourceFormat.TEXT)
+    if fmt is SourceFormat.TEXT and _looks_like_markdown(head):
+        return SourceFormat.MARKDOWN  # archives keep Markdown copies under .txt names
+    return fmt
+
+
+_MARKDOWN_LINK = re.compile(r"\[[^\]\n]{1,200}\]\((?:https?:)?//[^)\s]+\)")
+_MARKDOWN_HEADING = re.compile(r"^\s*#{1,6} \S", re.MULTILINE)
+
+
+def _looks_like_markdown(text: str) -> bool:
+    """A ``# Title`` first line, or inline links ``[text](https://...)``: Markdown whatever the suffix."""
+    first = next((line for line in text[:5000].splitlines() if line.strip()), "")
+    return bool(_MARKDOWN_HEADING.match(first)) or len(_MARKDOWN_LINK.findall(text[:20000])) >= 2
 
 
 def read_release_file(path: str | os.PathLike) -> list[Release]:

@@ -396,6 +396,10 @@ def find_mentions(text: str, lexicon: Lexicon) -> list[Mention]:
             and not (last - first == 1 and re.search(r"-[a-z]{4,}$", tokens[first].text))  # "D-segment SUV"
         if typed is None and specific and (first > 0 or last - first > 1 or not tokens[first].text.istitle()):
             typed = (T.PRODUCT, 2, "named-product", None)
+        if typed is not None and typed[0] in (T.COMPANY, T.BRAND) and tech_heads \
+                and " ".join(t.lower for t in tokens[last:last + tech_heads]) in lexicon.words("owned_technology_heads"):
+            # "the Classiq platform", "the Arm architecture": the organisation's technology, named after it.
+            typed = (T.TECHNOLOGY, 3, "organisation-technology", None)
         plain_word = last - first == 1 and tokens[first].text.istitle() and not any(c.isdigit() for c in tokens[first].text)
         if typed is None and tech_heads and (last - first > 1 or len(tokens[first].text) > 2) \
                 and tokens[first].lower not in finder.stop and not plain_word:

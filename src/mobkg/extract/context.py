@@ -21,7 +21,7 @@ from .sentences import Sentence
 __all__ = [
     "ParsedSentence", "retype_brand_lists", "retype_listed_organisations", "type_model_families", "type_short_forms",
     "dateline_places", "is_title_case", "known_mentions", "retype_known", "midsentence_names",
-    "retype_marque_enumerations", "type_recurring_names",
+    "retype_marque_enumerations", "type_recurring_names", "type_lists_by_majority",
 ]
 
 T = EntityType
@@ -176,6 +176,34 @@ def retype_listed_organisations(text: str, mentions: list[Mention], names: froze
         if mention.type is None and not generic and verb and not (spoken and _looks_like_person(mention.text)) \
                 and not _generic_term(mention.text, lexicon):
             mention.type, mention.strength, mention.rule = T.COMPANY, 1, "corporate-subject"
+
+
+def type_lists_by_majority(text: str, mentions: list[Mention], lexicon: Lexicon) -> None:
+    """Untyped names in a list of organisations are organisations: "BYD, Xiaomi, Kestrel and Geely".
+
+    A list is names joined by commas and a final "and"/"or"; when most of its names (and at
+    least two) are companies or brands, each capitalised name in it that no rule typed is a company.
+    """
+    ordered = sorted(mentions, key=lambda m: m.start)
+    runs: list[list[Mention]] = []
+    joined: list[bool] = []
+    for mention in ordered:
+        between = text[runs[-1][-1].end:mention.start] if runs else ""
+        if runs and re.fullmatch(r"\s*(?:,|,?\s*(?:and|or|&|as well as))\s*(?:the\s+)?", between):
+            runs[-1].append(mention)
+            joined[-1] = joined[-1] or bool(re.search(r"\b(?:and|or|as well as)\b|&", between))
+        else:
+            runs.append([mention])
+            joined.append(False)
+    for run, real in zip(runs, joined):
+        if not real or len(run) < 3:
+            continue
+        organisations = sum(1 for m in run if m.type in (T.COMPANY, T.BRAND))
+        if organisations < 2 or organisations * 2 <= len(run):
+            continue
+        for mention in run:
+            if mention.type is None and mention.text[:1].isalnum() and not _generic_term(mention.text, lexicon):
+                mention.type, mention.strength, mention.rule = T.COMPANY, 2, "organisation-list"
 
 
 _GENERIC_WORDS = {"suv", "suvs", "ev", "evs", "mpv", "phev", "bev", "evtol", "ai", "esg", "ceo", "cfo", "cto", "r&d", "ota",

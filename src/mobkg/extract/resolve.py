@@ -14,6 +14,7 @@ from collections import defaultdict
 
 from ..vocab import EntityType
 from .lexicon import GazetteerEntry, Lexicon
+from .frames import FRAME_STRENGTH
 from .mentions import Mention
 from .model import Entity
 from .normalise import name_key, strip_legal_form
@@ -154,6 +155,9 @@ class Registry:
                     continue
                 if max(strengths) < 3 and (surface, entity_type) not in self.typed_entries:
                     continue
+                if max(votes[types[surface]]) >= FRAME_STRENGTH > max(strengths) \
+                        and (surface, entity_type) not in self.typed_entries:
+                    continue  # a frame said what the name is: weaker structure cues do not make it a second thing
                 entity = Entity(surface, entity_type)
                 if entity.key not in known_keys:
                     entities.append(entity)

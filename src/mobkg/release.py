@@ -220,7 +220,9 @@ def split_correction(blocks: list[str]) -> tuple[str | None, list[str]]:
 
 _BOILERPLATE_RE = re.compile(
     r"^(?:SOURCE\s|View original content|Photo\s*[-–:]|Logo\s*[-–:]|Video\s*[-–:]|Related Links?\b"
-    r"|https?://\S+$|www\.\S+$|Media (?:contact|inquiries)|Press contact|CONTACT:|Cision\b|###$)",
+    r"|https?://\S+$|www\.\S+$|Media (?:contact|inquiries)|Press contact|CONTACT:|Cision\b|###$"
+    r"|The post .{1,400} appeared first on .{1,80}$|View (?:source|original) version on \S+|--\s*News Direct\s*--$"
+    r"|Contact Details\b|Disseminated on behalf of\b|Company Website\s*$|Forward[- ]Looking Statements?\s*$)",
     re.IGNORECASE,
 )
 
@@ -233,6 +235,8 @@ def is_boilerplate(block: str) -> bool:
 def clean_block(block: str) -> str:
     """Normalise whitespace and typographic oddities of one body block."""
     block = unicodedata.normalize("NFC", block).replace("\u00a0", " ").replace("\u200b", "")
+    # A web address glued to the next heading by a scrape: "www.acme.com.About Acme" -> "www.acme.com. About Acme".
+    block = re.sub(r"(\.(?:com|org|net|io|ai|co|de|eu|uk|cn|jp|fr|it|es|nl|ch|se|kr|in)\.)(?=[A-Z])", r"\1 ", block)
     return re.sub(r"[ \t\r\f\v]+", " ", block).strip()
 
 

@@ -30,7 +30,7 @@ _PERSON_TOKEN = re.compile(r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’]+(?:-[A-ZÀ-ÖØ-
 _ACRONYM_PAREN = re.compile(r"\s*\(\s*[\"“]?(?P<inner>[^()\"”]{1,60}?)[\"”]?\s*\)")
 _TICKER = re.compile(r"^(?:NASDAQ|NYSE|HKEX|SSE|SZSE|TSE|LSE|KRX|ETR|XETRA|EPA|BIT|OTC|TSX|ASX|SIX|BSE|NSE)\b", re.IGNORECASE)
 _PLACE_COMPOUND = re.compile(
-    r"([A-Z][\w.]{2,}(?:-[A-Z][\w.]*)*)(-(?:based|headquartered|owned|built|made|assembled|listed|born|registered|"
+    r"([A-Z][\w.]{2,}(?:-[A-Z0-9][\w.]*)*)(-(?:based|headquartered|owned|built|made|assembled|listed|born|registered|"
     r"designed|engineered|developed|produced|backed|led|run|operated|controlled|founded|focused|bound|wide))"
 )
 _CALENDAR = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -378,6 +378,14 @@ class _Finder:
         return 0
 
 
+def _not_a_name(tokens: list[Token], lexicon: Lexicon) -> bool:
+    """A capitalised term that names nothing: a financial or legal term, or a generic acronym alone."""
+    last = tokens[-1].lower.strip(".,")
+    if len(tokens) == 1 and last in lexicon.words("generic_acronyms"):
+        return True
+    return last in lexicon.words("not_name_heads") and not any(t.lower in lexicon.words("legal_suffixes") for t in tokens)
+
+
 def find_mentions(text: str, lexicon: Lexicon) -> list[Mention]:
     """Typed mentions of one sentence, non-overlapping, in text order."""
     finder = _Finder(text, lexicon)
@@ -408,6 +416,8 @@ def find_mentions(text: str, lexicon: Lexicon) -> list[Mention]:
             kind = _TYPE_NOUNS.get(tokens[last].lower if last < len(tokens) else "")
             if kind is not None and not tokens[first].text.istitle() or kind is not None and last - first > 1:
                 typed = (kind, 2, "named-" + kind.value.lower(), None)
+        if typed is not None and typed[3] is None and _not_a_name(tokens[first:last], lexicon):
+            typed = None  # "the Merger", "Green Bonds", "EV": terms, not names
         if typed is None:
             # Untyped candidate: the release-level context (brand lists, member lists) may type it.
             typed = (None, 0, "candidate", None)

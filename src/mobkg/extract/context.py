@@ -21,7 +21,7 @@ from .sentences import Sentence
 __all__ = [
     "ParsedSentence", "retype_brand_lists", "retype_listed_organisations", "type_model_families", "type_short_forms",
     "dateline_places", "is_title_case", "known_mentions", "retype_known", "midsentence_names",
-    "retype_marque_enumerations", "type_recurring_names", "type_lists_by_majority",
+    "retype_marque_enumerations", "type_recurring_names", "type_lists_by_majority", "trim_people_after_titles",
 ]
 
 T = EntityType
@@ -176,6 +176,19 @@ def retype_listed_organisations(text: str, mentions: list[Mention], names: froze
         if mention.type is None and not generic and verb and not (spoken and _looks_like_person(mention.text)) \
                 and not _generic_term(mention.text, lexicon):
             mention.type, mention.strength, mention.rule = T.COMPANY, 1, "corporate-subject"
+
+
+_TITLE_OF = re.compile(r"\b(?:head|director|vice president|vp|manager|lead|chief)\s+of\s+$", re.IGNORECASE)
+
+
+def trim_people_after_titles(text: str, mentions: list[Mention]) -> None:
+    """"Head of Autonomous Driving Brian Holt": the department belongs to the title, the name is the last two words."""
+    for mention in mentions:
+        words = mention.text.split()
+        if mention.type is T.PERSON and len(words) >= 4 and _TITLE_OF.search(text[:mention.start]):
+            cut = mention.text.rfind(" ".join(words[-2:]))
+            mention.start += cut
+            mention.text = mention.text[cut:]
 
 
 def type_lists_by_majority(text: str, mentions: list[Mention], lexicon: Lexicon) -> None:

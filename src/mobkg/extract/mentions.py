@@ -340,6 +340,8 @@ class _Finder:
         if head is not None:
             return head, 2, "head-word", None
         if self.model_code(words):
+            if len(words) == 2 and words[0].isupper() and re.fullmatch(r"v?\d+\.\d+(?:\.\d+)?", words[-1]):
+                return T.TECHNOLOGY, 2, "software-version", None  # "ROS 2.0", "AUTOSAR 4.3": releases of software
             return T.PRODUCT, 2, "model-code", None
         if after == "product":
             return T.PRODUCT, 3, "described-product", None

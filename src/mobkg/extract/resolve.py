@@ -125,6 +125,7 @@ class Registry:
         self._link_short_forms(types, union)
         self._link_model_codes(types, union)
         self._link_surnames(types, union)
+        self._link_versions(types, union)
 
         groups: dict[str, list[str]] = defaultdict(list)
         for surface in types:
@@ -216,6 +217,16 @@ class Registry:
                 continue
             types[short] = T.PERSON
             union(full[0], short)
+
+    def _link_versions(self, types, union) -> None:
+        """``ROS 2`` → ``ROS 2.0``: the short version of a versioned technology named in the same release."""
+        for surface, entity_type in list(types.items()):
+            short = re.fullmatch(r"(\S+ v?\d+)\.\d+(?:\.\d+)?", surface)
+            if entity_type is not T.TECHNOLOGY or not short or short.group(1) not in types:
+                continue
+            if max(max(v) for v in self.votes[short.group(1)].values()) <= 2:
+                types[short.group(1)] = T.TECHNOLOGY
+                union(surface, short.group(1))
 
     def _link_model_codes(self, types, union) -> None:
         """``L8`` → ``Bolt L8`` when one product name ends with that code."""

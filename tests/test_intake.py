@@ -160,3 +160,21 @@ def test_extraction_never_raises(title, body):
     extraction = extract_release(release)
     keys = {e.key for e in extraction.entities}
     assert all(f.subject in keys and f.object in keys for f in extraction.facts)
+
+
+def test_two_spellings_with_one_iri_make_one_node_with_one_label():
+    from rdflib import RDFS
+    from rdflib.namespace import SKOS
+
+    from mobkg import Entity, EntityType, Extraction, build_release_graph
+    from mobkg.build import entity_iri
+    from mobkg.validate import validate_graph
+
+    release = Release("a.txt", "Kestrel news", ("Body.",), "0" * 64, SourceFormat.TEXT)
+    one, other = Entity("Kestrel Hardware & Mesh", EntityType.COMPANY), Entity("Kestrel Hardware and Mesh", EntityType.COMPANY)
+    assert one.key != other.key and entity_iri(one.type, one.label) == entity_iri(other.type, other.label)
+    graph = build_release_graph(release, Extraction([one, other], []))
+    node = entity_iri(one.type, one.label)
+    assert [str(o) for o in graph.objects(node, RDFS.label)] == ["Kestrel Hardware & Mesh"]
+    assert {str(o) for o in graph.objects(node, SKOS.altLabel)} == {"Kestrel Hardware and Mesh"}
+    assert validate_graph(graph).conforms

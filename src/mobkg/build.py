@@ -14,6 +14,7 @@ named graph whose IRI is the release's IRI. Inside it,
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
 from pathlib import Path
 from urllib.parse import quote
 
@@ -78,15 +79,26 @@ def source_iri(release: Release) -> URIRef:
     return URIRef(uri + ("#" + fragment if fragment else ""))
 
 
-def _add_entity(graph: Graph, entity: Entity) -> URIRef:
-    node = entity_iri(entity.type, entity.label)
-    graph.add((node, RDF.type, entity.type.iri))
-    graph.add((node, RDFS.label, Literal(entity.label)))
-    for alias in sorted(entity.aliases - {entity.label}):
-        graph.add((node, SKOS.altLabel, Literal(alias)))
-    if entity.wikidata:
-        graph.add((node, OWL.sameAs, URIRef(WIKIDATA + entity.wikidata)))
-    return node
+def _add_entities(graph: Graph, entities: list[Entity]) -> dict:
+    """Add each entity; return entity key → node.
+
+    Two entities of a release can share an IRI though their keys differ ("Acme Hardware & Mesh"
+    and "Acme Hardware and Mesh" have one slug): they become one node with one ``rdfs:label``
+    (the first entity's) and the other's names as ``skos:altLabel``, so a node never has two labels.
+    """
+    nodes, labels, names = {}, {}, defaultdict(set)
+    for entity in entities:
+        node = nodes[entity.key] = entity_iri(entity.type, entity.label)
+        labels.setdefault(node, entity.label)
+        names[node] |= entity.names()
+        graph.add((node, RDF.type, entity.type.iri))
+        if entity.wikidata and not any(graph.objects(node, OWL.sameAs)):
+            graph.add((node, OWL.sameAs, URIRef(WIKIDATA + entity.wikidata)))
+    for node, label in labels.items():
+        graph.add((node, RDFS.label, Literal(label)))
+        for alias in sorted(names[node] - {label}):
+            graph.add((node, SKOS.altLabel, Literal(alias)))
+    return nodes
 
 
 def build_release_graph(release: Release, extraction: Extraction) -> Graph:
@@ -111,7 +123,7 @@ def build_release_graph(release: Release, extraction: Extraction) -> Graph:
     for keyword in release.keywords:
         graph.add((node, SCHEMA.keywords, Literal(keyword)))
 
-    nodes = {entity.key: _add_entity(graph, entity) for entity in extraction.entities}
+    nodes = _add_entities(graph, extraction.entities)
     for entity in extraction.entities:
         graph.add((nodes[entity.key], SCHEMA.subjectOf, node))
     dateline_place = _dateline_place(release, extraction)

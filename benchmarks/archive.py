@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import resource
 import shutil
@@ -31,6 +32,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import threading
 import time
 from collections import Counter
 from datetime import datetime, timezone
@@ -60,10 +62,44 @@ def reason_class(reason: str) -> str:
     return reason[:120]
 
 
-def peak_rss_mib() -> tuple[float, float]:
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return own, children
+class WorkerMemory(threading.Thread):
+    """Samples, once a second, the RSS of every process descended from this one.
+
+    Build workers are started by a forkserver, so they are not this process's children and
+    ``RUSAGE_CHILDREN`` never sees them; /proc does.
+    """
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.peak_mib = 0.0
+        self.stop = threading.Event()
+
+    def run(self):
+        while not self.stop.wait(1.0):
+            for pid in _descendants(os.getpid()):
+                try:
+                    rss = next(int(line.split()[1]) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+                               if line.startswith("VmRSS:"))
+                except (OSError, StopIteration, ValueError):
+                    continue
+                self.peak_mib = max(self.peak_mib, rss / 1024)
+
+
+def _descendants(root: int) -> list[int]:
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+    found, frontier = [], [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent]
+        found += children
+        frontier += children
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -89,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     store_dir = Path(tempfile.mkdtemp(prefix="mobkg-archive-store-"))
     shutil.rmtree(store_dir)
     store = open_store(store_dir)
+    memory = WorkerMemory()
+    memory.start()
     started = time.perf_counter()
     try:
         summary = ingest(paths, store, skip_bad=True, jobs=args.jobs)
@@ -111,7 +149,8 @@ def main(argv: list[str] | None = None) -> int:
         graphs = len(store.graph_names())
     finally:
         store.close()
-    own, children = peak_rss_mib()
+        memory.stop.set()
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     store_mib = sum(f.stat().st_size for f in store_dir.rglob("*") if f.is_file()) / 2**20
     shutil.rmtree(store_dir, ignore_errors=True)
     commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
@@ -135,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
         "seconds": round(seconds, 1),
         "releases/s": round(summary.releases / seconds, 1) if seconds else None,
         "peak RSS MiB (build process)": round(own),
-        "peak RSS MiB (largest worker)": round(children),
+        "peak RSS MiB (largest worker, sampled each second)": round(memory.peak_mib),
         "store MiB": round(store_mib, 1),
         "validation": validation,
         "internal error samples": faults[:20],

@@ -178,3 +178,11 @@ def test_two_spellings_with_one_iri_make_one_node_with_one_label():
     assert [str(o) for o in graph.objects(node, RDFS.label)] == ["Kestrel Hardware & Mesh"]
     assert {str(o) for o in graph.objects(node, SKOS.altLabel)} == {"Kestrel Hardware and Mesh"}
     assert validate_graph(graph).conforms
+
+
+def test_a_gazetteer_company_is_not_taken_for_a_surname():
+    # A headline fragment "What Scania" once looked like a person, and "Scania" like their surname.
+    text = ("Chief engineer Lena Scania said the new trucks are ready. Scania delivered 40 trucks to Porto. "
+            "Scania said demand rose.")
+    extraction = extract_release(Release("v.txt", "What Scania Did This Year", (text,), "0" * 64, SourceFormat.TEXT))
+    assert any(e.label == "Scania" and e.type.value == "Company" for e in extraction.entities)

@@ -156,7 +156,7 @@ class Registry:
                     continue
                 if max(strengths) < 3 and (surface, entity_type) not in self.typed_entries:
                     continue
-                if max(votes[types[surface]]) >= FRAME_STRENGTH > max(strengths) \
+                if max(votes.get(types[surface]) or [0]) >= FRAME_STRENGTH > max(strengths) \
                         and (surface, entity_type) not in self.typed_entries:
                     continue  # a frame said what the name is: weaker structure cues do not make it a second thing
                 entity = Entity(surface, entity_type)
@@ -213,8 +213,9 @@ class Registry:
             full = people.get(short, [])
             if " " in short or len(set(full)) != 1 or short_type is T.PLACE:
                 continue
-            if short_type is not T.PERSON and max(max(v) for v in self.votes[short].values()) > 2:
-                continue
+            if short_type is not T.PERSON and (max(max(v) for v in self.votes[short].values()) > 2
+                                               or any(surface == short for surface, _ in self.typed_entries)):
+                continue  # typed by structure or by the gazetteer ("Aeva" the company, not a surname)
             types[short] = T.PERSON
             union(full[0], short)
 

@@ -39,7 +39,10 @@ _CALENDAR = {"january", "february", "march", "april", "may", "june", "july", "au
 _FUNCTION_WORDS = {"the", "a", "an", "in", "on", "at", "by", "for", "from", "with", "to", "of", "and", "or", "but", "as",
                    "this", "that", "these", "those", "its", "it", "their", "our", "we", "he", "she", "they", "his", "her",
                    "each", "every", "all", "both", "some", "many", "most", "other", "such", "another", "any", "no",
-                   "several", "few", "after", "before", "since", "while", "when", "where", "if", "once", "until", "during"}
+                   "several", "few", "after", "before", "since", "while", "when", "where", "if", "once", "until", "during",
+                   "about", "through", "throughout", "following", "across", "among", "amid", "under", "within",
+                   "without", "against", "around", "beyond", "via", "per", "despite", "including", "according",
+                   "however", "meanwhile", "moreover", "furthermore", "additionally", "today", "yesterday"}
 _PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "du", "le", "la", "del", "bin", "al", "ter", "ten"}
 _TYPE_NOUNS = {
     "programme": T.INITIATIVE, "program": T.INITIATIVE, "initiative": T.INITIATIVE, "pilot": T.INITIATIVE,
@@ -340,7 +343,8 @@ class _Finder:
         if head is not None:
             return head, 2, "head-word", None
         if self.model_code(words):
-            if len(words) == 2 and words[0].isupper() and re.fullmatch(r"v?\d+\.\d+(?:\.\d+)?", words[-1]):
+            if len(words) == 2 and words[0].isupper() and words[0].lower() not in self.stop \
+                    and re.fullmatch(r"v?[1-9]?\d\.\d{1,2}(?:\.\d{1,2})?", words[-1]):
                 return T.TECHNOLOGY, 2, "software-version", None  # "ROS 2.0", "AUTOSAR 4.3": releases of software
             return T.PRODUCT, 2, "model-code", None
         if after == "product":

@@ -278,7 +278,8 @@ def match_sentence(skeleton: Skeleton, lexicon: Lexicon, *, truncated: bool = Fa
             if groups.get("sector"):
                 items = sector_descriptor(groups["sector"], lexicon)
             if groups.get("sectorlist"):
-                items = tuple(i for i in split_items(groups["sectorlist"], strict=False) if i not in _WHERE_NOT_WHAT)
+                items = tuple(i for i in split_items(groups["sectorlist"], strict=False)
+                              if i not in _WHERE_NOT_WHAT and not re.match(r"[a-z]+ing ", i))  # "serving defense"
             if pattern.after:
                 rest = text[found.end():]
                 if truncated and not rest.strip():

@@ -111,7 +111,9 @@ _PLACE = r"[A-Z][\w.'’&\- ]*?(?:,\s*[A-Z][\w.'’\- ]*?){0,2}"
 _WIRE = r"(?:/\s*(?P<wire>[^/\n]{2,40}?)\s*/|\(\s*(?P<wire2>[^)\n]{2,40}?)\s*\))"
 _DASH = r"(?:--|—|–|-)"
 _WEEKDAY = r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?"
-_TIME = r"(?:\s*@?\s*\d{1,2}:\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s+[A-Z][\w/]*(?: Time)?)?)?"
+_ZONE = (r"(?:Eastern|Central|Pacific|Mountain|Atlantic|ET|EST|EDT|CT|CST|CDT|MT|MST|PT|PST|PDT|GMT|UTC|CET|CEST|BST|"
+         r"JST|KST|IST|SGT|HKT|AEST|(?:America|Europe|Asia|Africa|Australia|Pacific)/[\w/]+)(?: (?:Standard |Daylight )?Time)?")
+_TIME = rf"(?:\s*@?\s*\d{{1,2}}:\d{{2}}(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s+{_ZONE})?)?"
 _NAMED_WIRE = r"(?P<wire>[A-Z][^\n()/]{1,50}?(?:Newswire|NewsWire|NEWSWIRE|MediaWire|Wire|WIRE))"
 _END = rf"\s*(?:{_DASH}+\s*|$)"
 _DATELINE_RES = (  # the first that matches wins: the more specific come first

@@ -22,6 +22,7 @@ __all__ = [
     "ParsedSentence", "retype_brand_lists", "retype_listed_organisations", "type_model_families", "type_short_forms",
     "dateline_places", "is_title_case", "known_mentions", "retype_known", "midsentence_names",
     "retype_marque_enumerations", "type_recurring_names", "type_lists_by_majority", "trim_people_after_titles",
+    "type_surnames",
 ]
 
 T = EntityType
@@ -189,6 +190,15 @@ def trim_people_after_titles(text: str, mentions: list[Mention]) -> None:
             cut = mention.text.rfind(" ".join(words[-2:]))
             mention.start += cut
             mention.text = mention.text[cut:]
+
+
+def type_surnames(parsed: list["ParsedSentence"], known: dict[str, EntityType]) -> None:
+    """"Quill, who joins in June, ...": an untyped word that is the surname of a person named in full."""
+    surnames = {s.split()[-1] for s, t in known.items() if t is T.PERSON and len(s.split()) >= 2}
+    for item in parsed:
+        for mention in item.mentions:
+            if mention.type is None and mention.text in surnames:
+                mention.type, mention.strength, mention.rule = T.PERSON, 2, "surname"
 
 
 def type_lists_by_majority(text: str, mentions: list[Mention], lexicon: Lexicon) -> None:

@@ -12,7 +12,7 @@ from .context import (
     ParsedSentence, dateline_places, is_title_case, known_mentions, midsentence_names, retype_brand_lists, retype_known,
     retype_marque_enumerations, type_recurring_names,
     retype_listed_organisations, trim_people_after_titles, type_lists_by_majority, type_model_families,
-    type_short_forms,
+    type_short_forms, type_surnames,
 )
 from .frames import retype_by_frames
 from .language import ENGLISH, detect_language
@@ -86,6 +86,7 @@ def _type_in_context(doc: Doc) -> None:
             registry.observe(mention)
     known = registry.surface_types()
     type_model_families(doc.parsed, known)
+    type_surnames(doc.parsed, known)
     type_short_forms(doc.parsed, known)
     for item in doc.parsed:
         if is_title_case(item.sentence):

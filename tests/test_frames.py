@@ -1,4 +1,4 @@
-"""Typing frames (lexicons/frames.yaml): every frame's examples run as tests; bad frames fail at load.
+"""Typing frames (lexicons/en/frames.yaml): every frame's examples run as tests; bad frames fail at load.
 
 Also: a release in a language without rules yields gazetteer names only, and records its language.
 """
@@ -57,7 +57,7 @@ def test_a_broken_frame_is_a_one_line_lexicon_error(broken):
 
 
 def test_the_bundled_frames_file_is_what_the_lexicon_loads():
-    data = yaml.safe_load((data_dir("lexicons") / "frames.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((data_dir("lexicons") / "en" / "frames.yaml").read_text(encoding="utf-8"))
     assert [f.id for f in compile_frames(data["frames"], "frames.yaml")] == [f.id for f in LEXICON.frames]
 
 

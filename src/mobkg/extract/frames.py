@@ -1,6 +1,6 @@
 """Typing frames: the words around a name decide its type when they say it plainly.
 
-``lexicons/frames.yaml`` lists frames such as "joined the X as a member" (X is a
+``lexicons/en/frames.yaml`` lists frames such as "joined the X as a member" (X is a
 membership body) or "the X hybrid" (X is a model). A frame is strong evidence: it
 overrides a gazetteer prior or a head word, but only for the types it names in
 ``retypes``. A frame that fires on the last (``after``) or first (``before``)

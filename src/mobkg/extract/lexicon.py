@@ -1,9 +1,16 @@
 """Load the extraction lexicons shipped in ``mobkg/lexicons/`` (and any analyst additions).
 
+Language-independent knowledge, at the top:
+
 * ``organizations.tsv`` — companies, brands and alliances: label, type, aliases, Wikidata ID, country
 * ``places.tsv`` — continents, regions, countries, subdivisions, cities: label, kind, aliases, country
-* ``vocabulary.yaml`` — cue words: name heads per type, titles, verbs, stop words
+* ``dateline_abbreviations.tsv`` — region abbreviations datelines use ("Mich.", "BC")
+
+Word knowledge of a language, under ``<language>/`` (``en/`` is the only one so far):
+
+* ``vocabulary.yaml`` — cue words: name heads per type, titles, verbs, stop words, not-names
 * ``patterns.yaml`` — relation patterns over typed sentences (see :mod:`mobkg.extract.relations`)
+* ``frames.yaml`` — typing frames: the words around a name that say its type (:mod:`mobkg.extract.frames`)
 
 Extra ``*.tsv`` files whose names start with ``organizations`` or ``places`` are
 merged in, so an analyst can add ``organizations-local.tsv`` without editing ours.
@@ -96,17 +103,18 @@ def _read_tsv(path: Path) -> list[dict]:
 def load_lexicon() -> Lexicon:
     """Load every lexicon file once per process."""
     folder = data_dir("lexicons")
-    vocabulary = _read_yaml(folder / "vocabulary.yaml")
-    patterns = _read_yaml(folder / "patterns.yaml").get("patterns")
+    words = folder / "en"  # word knowledge is per language; gazetteers are not
+    vocabulary = _read_yaml(words / "vocabulary.yaml")
+    patterns = _read_yaml(words / "patterns.yaml").get("patterns")
     if not isinstance(patterns, list):
-        raise LexiconError(f"{folder / 'patterns.yaml'}: needs a top-level `patterns:` list")
+        raise LexiconError(f"{words / 'patterns.yaml'}: needs a top-level `patterns:` list")
     lexicon = Lexicon(vocabulary, patterns)
     for path in sorted(folder.glob("dateline_abbreviations*.tsv")):
         lines = [line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
         for row in csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE):
             if row.get("abbreviation") and row.get("label"):
                 lexicon.dateline_abbreviations[row["abbreviation"].strip()] = row["label"].strip()
-    lexicon.frames = compile_frames(_read_yaml(folder / "frames.yaml").get("frames"), str(folder / "frames.yaml"))
+    lexicon.frames = compile_frames(_read_yaml(words / "frames.yaml").get("frames"), str(words / "frames.yaml"))
     for path in sorted(folder.glob("organizations*.tsv")):
         for row in _read_tsv(path):
             try:

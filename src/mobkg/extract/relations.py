@@ -1,4 +1,4 @@
-"""Read facts off sentences with the patterns of ``lexicons/patterns.yaml``.
+"""Read facts off sentences with the patterns of ``lexicons/en/patterns.yaml``.
 
 Each sentence becomes a *skeleton*: mentions are replaced by typed placeholders
 (``⟨3:Company⟩``), the alias a name defines in parentheses is dropped, and
@@ -147,7 +147,7 @@ def _compiled(lexicon: Lexicon) -> tuple[CompiledPattern, ...]:
             compiled.append(_compile_one(spec, lexicon))
         except (KeyError, TypeError, ValueError, re.error) as exc:
             name = spec.get("id", f"#{number}") if isinstance(spec, dict) else f"#{number}"
-            raise LexiconError(f"lexicons/patterns.yaml: pattern {name} is invalid ({exc})") from None
+            raise LexiconError(f"lexicons/en/patterns.yaml: pattern {name} is invalid ({exc})") from None
     return tuple(compiled)
 
 

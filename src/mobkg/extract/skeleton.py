@@ -2,7 +2,7 @@
 
 "Its founding members are A and B." after "The Harbour Coalition was founded in 2022."
 becomes "⟨0:Alliance⟩'s founding members are ⟨1:Company⟩ and ⟨2:Company⟩." — the form
-``lexicons/patterns.yaml`` is written against. Appositions are read past so that
+``lexicons/en/patterns.yaml`` is written against. Appositions are read past so that
 "A, a unit of B, developed X" credits A, not B.
 """
 

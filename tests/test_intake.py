@@ -186,3 +186,16 @@ def test_a_gazetteer_company_is_not_taken_for_a_surname():
             "Scania said demand rose.")
     extraction = extract_release(Release("v.txt", "What Scania Did This Year", (text,), "0" * 64, SourceFormat.TEXT))
     assert any(e.label == "Scania" and e.type.value == "Company" for e in extraction.entities)
+
+
+def test_eval_reports_an_internal_error_in_one_line(tmp_path, broken_name_facts):
+    import json
+
+    releases, gold = tmp_path / "releases", tmp_path / "gold"
+    releases.mkdir(), gold.mkdir()
+    _post(releases, "bad.md", "Kestrel Mobility joins the Open Drive Alliance", "has joined the")
+    (gold / "bad.json").write_text(json.dumps({"file": "bad.md", "entities": [], "relations": []}), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["eval", str(gold), str(releases)], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert result.output.strip() == (f"Error: {releases / 'bad.md'}: extraction failed (internal error in name facts); "
+                                     "please report it")

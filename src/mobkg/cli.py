@@ -121,6 +121,13 @@ def build(paths, store_path, endpoint, skip_bad, force, jobs):
     click.echo(f"store: {endpoint or os.path.abspath(store_path)}")
 
 
+def _counted(items, bar):
+    """Yield ``items``, advancing ``bar`` once each has been dealt with (when the next one is asked for)."""
+    for item in items:
+        yield item
+        bar.update(1)
+
+
 class _NoBar:
     """What a progress bar offers, doing nothing: output is not a terminal."""
 
@@ -155,7 +162,7 @@ def validate(store_path, endpoint):
     with opened(store_path, endpoint, read_only=True) as store, reported():
         names = store.graph_names()
         with progress_bar("validating", "release", total=len(names)) as bar:
-            report = validate_graphs(store.graph(name) for name in names if bar.update(1) or True)
+            report = validate_graphs(_counted((store.graph(name) for name in names), bar))
         if not report.conforms:
             raise ShapeViolation(f"{len(report.failing)} of {report.graphs} release graphs violate the shapes:\n{report.text}")
     click.echo(f"conforms: {report.graphs} release graphs validated")

@@ -111,8 +111,15 @@ class Collision:
 
 
 def release_graph(release: Release) -> Graph:
-    """Extract one release and build its named graph."""
-    return build_release_graph(release, extract_release(release))
+    """Extract one release and build its named graph.
+
+    :raises ReleaseFault: if extraction fails unexpectedly (a bug), naming the release and the stage.
+    """
+    try:
+        extraction = extract_release(release)
+    except ExtractionFault as fault:
+        raise ReleaseFault(release.source, "extraction", fault.stage) from fault
+    return build_release_graph(release, extraction)
 
 
 @dataclass
@@ -140,8 +147,6 @@ def _build_one(release: Release) -> _Built:
         graph = release_graph(release)
         stage = "validation"
         report = validate_graph(graph)
-    except ExtractionFault as fault:
-        return _Built(release, error=ReleaseFault(release.source, "extraction", fault.stage))
     except ReleaseError as error:
         return _Built(release, error=error)
     except Exception as error:  # noqa: BLE001 - a bug in one release must not take down the build

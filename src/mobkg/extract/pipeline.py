@@ -69,10 +69,8 @@ def _find_mentions(doc: Doc) -> None:
                                   or item.sentence.text[:m.start].strip(" „“\"'‘("))]
 
 
-def _type_in_context(doc: Doc) -> None:
-    registry = doc.registry = Registry(doc.lexicon)
-    for mention in dateline_places(doc.release, doc.lexicon):
-        registry.observe(mention)
+def _type_sentences(doc: Doc) -> None:
+    """Types each sentence's words give its names: lists, frames, titles."""
     for item in doc.parsed:
         retype_brand_lists(item.sentence.text, item.mentions, doc.lexicon)
         retype_marque_enumerations(item.sentence.text, item.mentions, doc.lexicon)
@@ -81,10 +79,11 @@ def _type_in_context(doc: Doc) -> None:
         type_lists_by_majority(item.sentence.text, item.mentions, doc.lexicon)
         trim_people_after_titles(item.sentence.text, item.mentions)
     type_recurring_names(doc.parsed, doc.names)
-    for item in doc.parsed:
-        for mention in item.mentions:
-            registry.observe(mention)
-    known = registry.surface_types()
+
+
+def _type_in_release(doc: Doc) -> None:
+    """Types the whole release gives: a name typed in one sentence keeps that type in the others."""
+    known = _registry(doc).surface_types()
     type_model_families(doc.parsed, known)
     type_surnames(doc.parsed, known)
     type_short_forms(doc.parsed, known)
@@ -92,11 +91,21 @@ def _type_in_context(doc: Doc) -> None:
         if is_title_case(item.sentence):
             item.mentions = known_mentions(item.sentence.text, known)
         retype_known(item.mentions, known)
+
+
+def _registry(doc: Doc) -> Registry:
+    """Every mention of the release (and its dateline places) registered once."""
+    registry = Registry(doc.lexicon)
+    for mention in dateline_places(doc.release, doc.lexicon):
+        registry.observe(mention)
+    for item in doc.parsed:
         for mention in item.mentions:
             registry.observe(mention)
+    return registry
 
 
 def _resolve(doc: Doc) -> None:
+    doc.registry = _registry(doc)
     entities, doc.surface_keys = doc.registry.resolve()
     doc.by_key = {e.key: e for e in entities}
 
@@ -138,7 +147,8 @@ STAGES: tuple[tuple[str, Callable[[Doc], None]], ...] = (
     ("language detection", _detect_language),
     ("sentence splitting", _split),
     ("name finding", _find_mentions),
-    ("context typing", _type_in_context),
+    ("sentence typing", _type_sentences),
+    ("release typing", _type_in_release),
     ("entity resolution", _resolve),
     ("relation patterns", _relation_facts),
     ("name facts", _names_as_facts),

@@ -195,6 +195,7 @@ def trim_people_after_titles(text: str, mentions: list[Mention]) -> None:
 def type_surnames(parsed: list["ParsedSentence"], known: dict[str, EntityType]) -> None:
     """"Quill, who joins in June, ...": an untyped word that is the surname of a person named in full."""
     surnames = {s.split()[-1] for s, t in known.items() if t is T.PERSON and len(s.split()) >= 2}
+    surnames -= {s.split()[0] for s, t in known.items() if t in (T.COMPANY, T.BRAND, T.ALLIANCE) and " " in s}
     for item in parsed:
         for mention in item.mentions:
             if mention.type is None and mention.text in surnames:

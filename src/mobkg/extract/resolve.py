@@ -172,7 +172,9 @@ class Registry:
         suffixes = self.lexicon.words("legal_suffixes")
         plain = [m for m in members if not any(w.lower().strip(",") in suffixes for w in m.split()[1:])
                  and not (m.isupper() and len(m) <= 6 and len(members) > 1)]
-        ordered = sorted(plain or members, key=lambda m: self.order.get(m, 0))
+        # A short form is never the label when its full name is a member: "Halvorsen Systems", not "Halvorsen".
+        full = [m for m in members if not any(o != m and o.startswith(m + " ") for o in members)]
+        ordered = sorted([m for m in full if m in plain] or full or plain or members, key=lambda m: self.order.get(m, 0))
         return ordered[0]
 
     def _core(self, surface: str) -> str:
@@ -209,10 +211,13 @@ class Registry:
             words = surface.split()
             if entity_type is T.PERSON and len(words) >= 2:
                 people[words[-1]].append(surface)
+        organisations = [s for s, t in types.items() if t in (T.COMPANY, T.BRAND, T.ALLIANCE)]
         for short, short_type in list(types.items()):
             full = people.get(short, [])
             if " " in short or len(set(full)) != 1 or short_type is T.PLACE:
                 continue
+            if any(name.startswith(short + " ") for name in organisations):
+                continue  # "Halvorsen" is Halvorsen Systems, whatever Birgit Halvorsen's name
             if short_type is not T.PERSON and (max(max(v) for v in self.votes[short].values()) > 2
                                                or any(surface == short for surface, _ in self.typed_entries)):
                 continue  # typed by structure or by the gazetteer ("Aeva" the company, not a surname)

@@ -208,26 +208,30 @@ def type_lists_by_majority(text: str, mentions: list[Mention], lexicon: Lexicon)
     A list is names joined by commas and a final "and"/"or"; when most of its names (and at
     least two) are companies or brands, each capitalised name in it that no rule typed is a company.
     """
-    ordered = sorted(mentions, key=lambda m: m.start)
-    runs: list[list[Mention]] = []
-    joined: list[bool] = []
-    for mention in ordered:
-        between = text[runs[-1][-1].end:mention.start] if runs else ""
-        if runs and re.fullmatch(r"\s*(?:,|,?\s*(?:and|or|&|as well as))\s*(?:the\s+)?", between):
-            runs[-1].append(mention)
-            joined[-1] = joined[-1] or bool(re.search(r"\b(?:and|or|as well as)\b|&", between))
-        else:
-            runs.append([mention])
-            joined.append(False)
-    for run, real in zip(runs, joined):
-        if not real or len(run) < 3:
-            continue
+    for run in _lists(text, mentions):
         organisations = sum(1 for m in run if m.type in (T.COMPANY, T.BRAND))
         if organisations < 2 or organisations * 2 <= len(run):
             continue
         for mention in run:
             if mention.type is None and mention.text[:1].isalnum() and not _generic_term(mention.text, lexicon):
                 mention.type, mention.strength, mention.rule = T.COMPANY, 2, "organisation-list"
+
+
+_LIST_GLUE = re.compile(r"\s*(?:,|,?\s*(?:and|or|&|as well as))\s*(?:the\s+)?")
+
+
+def _lists(text: str, mentions: list[Mention]) -> list[list[Mention]]:
+    """Runs of three or more mentions joined by list punctuation, with a conjunction somewhere."""
+    runs: list[tuple[list[Mention], bool]] = []
+    for mention in sorted(mentions, key=lambda m: m.start):
+        between = text[runs[-1][0][-1].end:mention.start] if runs else ""
+        if runs and _LIST_GLUE.fullmatch(between):
+            run, joined = runs[-1]
+            run.append(mention)
+            runs[-1] = (run, joined or bool(re.search(r"\b(?:and|or|as well as)\b|&", between)))
+        else:
+            runs.append(([mention], False))
+    return [run for run, joined in runs if joined and len(run) >= 3]
 
 
 _GENERIC_WORDS = {"suv", "suvs", "ev", "evs", "mpv", "phev", "bev", "evtol", "ai", "esg", "ceo", "cfo", "cto", "r&d", "ota",

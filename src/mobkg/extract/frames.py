@@ -55,27 +55,40 @@ def compile_frames(items, source: str) -> tuple[Frame, ...]:
         where = f"{source}: frame {item.get('id', index) if isinstance(item, dict) else index}"
         if not isinstance(item, dict) or not isinstance(item.get("id"), str):
             raise LexiconError(f"{where}: each frame needs an `id`")
-        try:
-            entity_type = None if item.get("type") == "none" else EntityType(item.get("type"))
-            retypes = frozenset(None if t == "none" else EntityType(t) for t in item.get("retypes") or [])
-        except ValueError as exc:
-            raise LexiconError(f"{where}: {exc}") from None
-        if "before" not in item and "after" not in item:
-            raise LexiconError(f"{where}: give `before`, `after` or both")
-        try:
-            before = re.compile(f"(?:{item['before']})$", re.IGNORECASE) if "before" in item else None
-            after = re.compile(str(item["after"]), re.IGNORECASE) if "after" in item else None
-        except re.error as exc:
-            raise LexiconError(f"{where}: bad regular expression ({exc})") from None
-        examples = item.get("examples") or []
-        if not all(isinstance(e, str) and re.search(r"\[[^\]]+\]", e) for e in examples):
-            raise LexiconError(f"{where}: each example is a sentence with the name in [brackets]")
-        keep_heads = item.get("keep_heads") or []
-        keep_heads = [keep_heads] if isinstance(keep_heads, str) else keep_heads
-        if not isinstance(keep_heads, list) or not all(isinstance(k, str) for k in keep_heads):
-            raise LexiconError(f"{where}: `keep_heads` names lists of vocabulary.yaml")
-        frames.append(Frame(item["id"], entity_type, retypes, tuple(keep_heads), before, after, tuple(examples)))
+        frames.append(_frame(item, where))
     return tuple(frames)
+
+
+def _frame(item: dict, where: str) -> Frame:
+    if "before" not in item and "after" not in item:
+        raise LexiconError(f"{where}: give `before`, `after` or both")
+    try:
+        entity_type = _type(item.get("type"))
+        retypes = frozenset(_type(t) for t in item.get("retypes") or [])
+        before = re.compile(f"(?:{item['before']})$", re.IGNORECASE) if "before" in item else None
+        after = re.compile(str(item["after"]), re.IGNORECASE) if "after" in item else None
+    except re.error as exc:
+        raise LexiconError(f"{where}: bad regular expression ({exc})") from None
+    except ValueError as exc:
+        raise LexiconError(f"{where}: {exc}") from None
+    examples = _strings(item, "examples", where)
+    if not all(re.search(r"\[[^\]]+\]", e) for e in examples):
+        raise LexiconError(f"{where}: each example is a sentence with the name in [brackets]")
+    return Frame(item["id"], entity_type, retypes, _strings(item, "keep_heads", where), before, after, examples)
+
+
+def _strings(item: dict, key: str, where: str) -> tuple[str, ...]:
+    """A frame field that holds a string or a list of strings."""
+    value = item.get(key) or []
+    value = [value] if isinstance(value, str) else value
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise LexiconError(f"{where}: `{key}` must be a string or a list of strings")
+    return tuple(value)
+
+
+def _type(name) -> EntityType | None:
+    """An entity type by name; ``none`` stands for "no type" (an untyped name, or not a name)."""
+    return None if name == "none" else EntityType(name)
 
 
 def retype_by_frames(text: str, mentions: list[Mention], lexicon: Lexicon) -> None:

@@ -208,21 +208,24 @@ class Registry:
         """
         people: dict[str, list[str]] = defaultdict(list)
         for surface, entity_type in types.items():
-            words = surface.split()
-            if entity_type is T.PERSON and len(words) >= 2:
-                people[words[-1]].append(surface)
+            if entity_type is T.PERSON and len(surface.split()) >= 2:
+                people[surface.split()[-1]].append(surface)
         organisations = [s for s, t in types.items() if t in (T.COMPANY, T.BRAND, T.ALLIANCE)]
         for short, short_type in list(types.items()):
             full = people.get(short, [])
             if " " in short or len(set(full)) != 1 or short_type is T.PLACE:
                 continue
+            # "Halvorsen" is Halvorsen Systems, whatever Birgit Halvorsen's name.
             if any(name.startswith(short + " ") for name in organisations):
-                continue  # "Halvorsen" is Halvorsen Systems, whatever Birgit Halvorsen's name
-            if short_type is not T.PERSON and (max(max(v) for v in self.votes[short].values()) > 2
-                                               or any(surface == short for surface, _ in self.typed_entries)):
-                continue  # typed by structure or by the gazetteer ("Aeva" the company, not a surname)
-            types[short] = T.PERSON
-            union(full[0], short)
+                continue
+            if short_type is T.PERSON or self._weakly_typed(short):
+                types[short] = T.PERSON
+                union(full[0], short)
+
+    def _weakly_typed(self, surface: str) -> bool:
+        """Typed by no gazetteer entry and no sentence structure, only by weak cues (strength 2 or less)."""
+        strongest = max((max(v) for v in self.votes[surface].values() if v), default=0)
+        return strongest <= 2 and not any(s == surface for s, _ in self.typed_entries)
 
     def _link_versions(self, types, union) -> None:
         """``ROS 2`` → ``ROS 2.0``: the short version of a versioned technology named in the same release."""

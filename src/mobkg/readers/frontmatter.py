@@ -74,25 +74,33 @@ def split_front_matter(content: str) -> tuple[FrontMatter | None, str]:
 
 def _meta(data: dict) -> FrontMatter:
     fields = {str(key).lower(): value for key, value in data.items()}
-    url = next((value for key in ("canonical_url", "canonicalurl", "url", "permalink", "link")
+    url = next((value.strip() for key in ("canonical_url", "canonicalurl", "url", "permalink", "link")
                 if isinstance(value := fields.get(key), str) and re.match(r"https?://", value.strip())), None)
+    return FrontMatter(
+        title=_one_line(fields.get("title")),
+        published=_date(fields.get("date") or fields.get("publishdate") or fields.get("published")),
+        url=url,
+        author=_one_line(_author(fields.get("author"))) or None,
+        keywords=_keywords(fields),
+    )
+
+
+def _keywords(fields: dict) -> tuple[str, ...]:
     keywords = []
     for key in ("categories", "category", "tags", "keywords"):
         value = fields.get(key)
         items = value if isinstance(value, list) else re.split(r"[,;]", value) if isinstance(value, str) else []
         keywords += [str(item).strip() for item in items if isinstance(item, str | int | float) and str(item).strip()]
-    author = fields.get("author")
+    return tuple(dict.fromkeys(keywords))[:50]
+
+
+def _author(author) -> str | None:
+    """``author: Jane``, ``author: {name: Jane}`` or ``author: [Jane, Joe]``."""
     if isinstance(author, dict):
-        author = author.get("name")
-    elif isinstance(author, list):
-        author = ", ".join(str(a) for a in author if isinstance(a, str))
-    return FrontMatter(
-        title=_one_line(fields.get("title")),
-        published=_date(fields.get("date") or fields.get("publishdate") or fields.get("published")),
-        url=url.strip() if url else None,
-        author=_one_line(author) or None,
-        keywords=tuple(dict.fromkeys(keywords))[:50],
-    )
+        return author.get("name")
+    if isinstance(author, list):
+        return ", ".join(str(a) for a in author if isinstance(a, str))
+    return author
 
 
 def _one_line(value) -> str:

@@ -122,6 +122,8 @@ def main(argv: list[str] | None = None) -> int:
         paths = [p for p in paths if p.exists()]
     else:
         paths = [root]
+    commit = subprocess.run(["git", "-C", str(ROOT), "describe", "--always", "--dirty"], capture_output=True,
+                            text=True).stdout.strip()  # the code the build runs, taken before it starts
     store_dir = Path(tempfile.mkdtemp(prefix="mobkg-archive-store-"))
     shutil.rmtree(store_dir)
     store = open_store(store_dir)
@@ -153,7 +155,6 @@ def main(argv: list[str] | None = None) -> int:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     store_mib = sum(f.stat().st_size for f in store_dir.rglob("*") if f.is_file()) / 2**20
     shutil.rmtree(store_dir, ignore_errors=True)
-    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
     figures = {
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "command": "python benchmarks/archive.py " + " ".join(argv if argv is not None else sys.argv[1:]),
@@ -164,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
         "written": summary.written,
         "graphs in store": graphs,
         "collisions kept apart": len(summary.collisions),
+        "superseded (correction, same URL or same bytes)": len(summary.superseded),
         "corrections": summary.corrections,
         "refused files": sum(refused.values()),
         "refused by reason": dict(refused.most_common()),

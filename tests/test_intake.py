@@ -199,3 +199,14 @@ def test_eval_reports_an_internal_error_in_one_line(tmp_path, broken_name_facts)
     assert result.exit_code == 1
     assert result.output.strip() == (f"Error: {releases / 'bad.md'}: extraction failed (internal error in name facts); "
                                      "please report it")
+
+
+def test_a_release_named_only_by_its_suffix_is_read(tmp_path):
+    from mobkg.readers import find_release_files
+
+    (tmp_path / ".md").write_text("# Kestrel opens a depot\n\nKestrel opened a depot in Porto.\n", encoding="utf-8")
+    (tmp_path / ".DS_Store").write_bytes(b"\x00\x01")
+    (tmp_path / ".draft.md.swp").write_text("x", encoding="utf-8")
+    assert [p.name for p in find_release_files([tmp_path])] == [".md"]
+    (release,) = read_release_file(tmp_path / ".md")
+    assert release.format is SourceFormat.MARKDOWN and release.title == "Kestrel opens a depot"

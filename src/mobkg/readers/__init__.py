@@ -89,7 +89,7 @@ def _expand(path: Path) -> list[Path]:
     if path.is_dir():
         inside = sorted(
             p for p in path.rglob("*")
-            if p.is_file() and p.suffix.lower() in _SUFFIXES and not p.name.startswith(".")
+            if p.is_file() and _suffix(p) in _SUFFIXES and (not p.name.startswith(".") or p.name.lower() in _SUFFIXES)
             and p.name.lower() != "readme.md"
         )
         if not inside:
@@ -98,6 +98,14 @@ def _expand(path: Path) -> list[Path]:
     if path.exists():
         return [path]
     raise ReleaseError(str(path), "no such file or folder; check the path")
+
+
+def _suffix(path: Path) -> str:
+    """The suffix that says a file's format; a file named only ``.md`` (an archive's empty slug) is Markdown.
+
+    Other names that start with a dot (``.DS_Store``, editor back-ups) are not releases.
+    """
+    return path.suffix.lower() or (path.name.lower() if path.name.lower() in _SUFFIXES else "")
 
 
 def sniff_format(path: Path, head: str) -> SourceFormat:
@@ -109,7 +117,7 @@ def sniff_format(path: Path, head: str) -> SourceFormat:
         return SourceFormat.ATOM
     if start.startswith(("<!doctype html", "<html")) or "<body" in start:
         return SourceFormat.HTML
-    fmt = _SUFFIXES.get(path.suffix.lower(), SourceFormat.TEXT)
+    fmt = _SUFFIXES.get(_suffix(path), SourceFormat.TEXT)
     if fmt is SourceFormat.TEXT and _looks_like_markdown(head):
         return SourceFormat.MARKDOWN  # archives keep Markdown copies under .txt names
     return fmt

@@ -152,7 +152,7 @@ def _build_one(release: Release) -> _Built:
     except Exception as error:  # noqa: BLE001 - a bug in one release must not take down the build
         return _Built(release, error=ReleaseFault(release.source, stage, type(error).__name__))
     if not report.conforms:
-        violations = sum(1 for _ in report.results.subjects(RDF.type, SH.ValidationResult))
+        violations = sum(1 for _ in report.results.subjects(SH.resultSeverity, SH.Violation))  # not warnings
         return _Built(release, error=InvalidRelease(release.source, report.text, violations))
     entities = len({s for s, o in graph.subject_objects(RDF.type) if o in _ENTITY_CLASSES})
     facts = sum(1 for _ in graph.subjects(MOB.extractedBy, None))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from ..release import Release
 from ..vocab import EntityType
 from .lexicon import Lexicon
+from .frames import list_runs
 from .mentions import Mention
 from .sentences import Sentence
 
@@ -145,13 +146,13 @@ def _adjacent_chain(mentions, position, direction, text, separator, lead=r"\s*(?
     return chain
 
 
-def _generic_term(surface: str, lexicon: Lexicon | None) -> bool:
+def _generic_term(surface: str, lexicon: Lexicon) -> bool:
     """"Green Bonds", "the Merger": a capitalised phrase ending in a financial or legal term (``not_name_heads``)."""
-    return lexicon is not None and surface.split()[-1].lower().strip(".,") in lexicon.words("not_name_heads")
+    return surface.split()[-1].lower().strip(".,") in lexicon.words("not_name_heads")
 
 
-def retype_listed_organisations(text: str, mentions: list[Mention], names: frozenset[str] = frozenset(),
-                                lexicon: Lexicon | None = None) -> None:
+def retype_listed_organisations(text: str, mentions: list[Mention], names: frozenset[str],
+                                lexicon: Lexicon) -> None:
     """Untyped names listed as members or partners, or acting as a company does, are organisations.
 
     ``names`` are the words the release capitalises in mid-sentence: a lone capitalised word that
@@ -208,30 +209,13 @@ def type_lists_by_majority(text: str, mentions: list[Mention], lexicon: Lexicon)
     A list is names joined by commas and a final "and"/"or"; when most of its names (and at
     least two) are companies or brands, each capitalised name in it that no rule typed is a company.
     """
-    for run in _lists(text, mentions):
+    for run in list_runs(text, mentions, min_size=3):
         organisations = sum(1 for m in run if m.type in (T.COMPANY, T.BRAND))
         if organisations < 2 or organisations * 2 <= len(run):
             continue
         for mention in run:
             if mention.type is None and mention.text[:1].isalnum() and not _generic_term(mention.text, lexicon):
                 mention.type, mention.strength, mention.rule = T.COMPANY, 2, "organisation-list"
-
-
-_LIST_GLUE = re.compile(r"\s*(?:,|,?\s*(?:and|or|&|as well as))\s*(?:the\s+)?")
-
-
-def _lists(text: str, mentions: list[Mention]) -> list[list[Mention]]:
-    """Runs of three or more mentions joined by list punctuation, with a conjunction somewhere."""
-    runs: list[tuple[list[Mention], bool]] = []
-    for mention in sorted(mentions, key=lambda m: m.start):
-        between = text[runs[-1][0][-1].end:mention.start] if runs else ""
-        if runs and _LIST_GLUE.fullmatch(between):
-            run, joined = runs[-1]
-            run.append(mention)
-            runs[-1] = (run, joined or bool(re.search(r"\b(?:and|or|as well as)\b|&", between)))
-        else:
-            runs.append(([mention], False))
-    return [run for run, joined in runs if joined and len(run) >= 3]
 
 
 _GENERIC_WORDS = {"suv", "suvs", "ev", "evs", "mpv", "phev", "bev", "evtol", "ai", "esg", "ceo", "cfo", "cto", "r&d", "ota",

@@ -21,13 +21,13 @@ if TYPE_CHECKING:
     from .lexicon import Lexicon
     from .mentions import Mention
 
-__all__ = ["Frame", "compile_frames", "retype_by_frames", "FRAME_STRENGTH"]
+__all__ = ["Frame", "compile_frames", "retype_by_frames", "list_runs", "FRAME_STRENGTH"]
 
 FRAME_STRENGTH = 4
 """Votes of a frame: above structure cues (3) and gazetteer or head words (2)."""
 
 _LOOK_BEHIND = 160
-_LIST_SEPARATOR = r"\s*(?:,|and|&|or|as well as|, and)\s*(?:the\s+)?"
+_LIST_SEPARATOR = re.compile(r"\s*(?:,|,?\s*(?:and|or|&|as well as))\s*(?:the\s+)?")
 
 
 @dataclass(frozen=True)
@@ -93,8 +93,8 @@ def _type(name) -> EntityType | None:
 
 def retype_by_frames(text: str, mentions: list[Mention], lexicon: Lexicon) -> None:
     """Give each mention the type of the first frame that fires on it (or on the list it ends or starts)."""
-    ordered = sorted(mentions, key=lambda m: m.start)
-    for position, mention in enumerate(ordered):
+    runs = list_runs(text, mentions)
+    for mention in sorted(mentions, key=lambda m: m.start):
         for frame in lexicon.frames:
             if mention.type not in frame.retypes:
                 continue
@@ -105,34 +105,35 @@ def retype_by_frames(text: str, mentions: list[Mention], lexicon: Lexicon) -> No
             after = frame.after is None or frame.after.match(text, mention.end)
             if not (before and after):
                 continue
-            # A one-sided frame types the list the name starts (before) or ends (after).
-            if frame.after is None:
-                chain = _list_from(ordered, position, text, 1)
-            elif frame.before is None:
-                chain = _list_from(ordered, position, text, -1)
-            else:
-                chain = [mention]
-            for listed in chain:
+            for listed in _listed_with(mention, frame, runs):
                 if listed.type in frame.retypes:
                     listed.type, listed.strength, listed.rule = frame.type, FRAME_STRENGTH, "frame-" + frame.id
             break
 
 
-def _list_from(ordered: list[Mention], position: int, text: str, step: int) -> list[Mention]:
-    """The mention at ``position`` and the names listed with it, walking forward (1) or back (-1).
+def _listed_with(mention: Mention, frame: Frame, runs: list[list[Mention]]) -> list[Mention]:
+    """The names a frame types: a one-sided frame types the rest of the list the name starts
+    (``before``) or the part of it the name ends (``after``); a two-sided one only the name."""
+    run = next((r for r in runs if mention in r), None)
+    if run is None or (frame.before is not None and frame.after is not None):
+        return [mention]
+    index = run.index(mention)
+    return run[index:] if frame.after is None else run[:index + 1]
 
-    Only a real list counts, one joined by "and"/"or"/"&" ("A, B and C"): "X, Y" alone is more often
-    an apposition or a clause boundary ("in the Alliance, Acme would ...").
+
+def list_runs(text: str, mentions: list[Mention], min_size: int = 2) -> list[list[Mention]]:
+    """The lists a sentence names: runs of ``min_size`` or more mentions joined by list punctuation.
+
+    Only a real list counts, one joined by "and"/"or"/"&" somewhere ("A, B and C"): "X, Y" alone is
+    more often an apposition or a clause boundary ("in the Alliance, Acme would ...").
     """
-    chain = [ordered[position]]
-    joined = False
-    index = position + step
-    while 0 <= index < len(ordered):
-        left, right = (chain[-1], ordered[index]) if step == 1 else (ordered[index], chain[-1])
-        between = text[left.end:right.start]
-        if not re.fullmatch(_LIST_SEPARATOR, between):
-            break
-        joined = joined or bool(re.search(r"\b(?:and|or)\b|&", between))
-        chain.append(ordered[index])
-        index += step
-    return chain if joined else chain[:1]
+    runs: list[tuple[list[Mention], bool]] = []
+    for mention in sorted(mentions, key=lambda m: m.start):
+        between = text[runs[-1][0][-1].end:mention.start] if runs else ""
+        if runs and _LIST_SEPARATOR.fullmatch(between):
+            run, joined = runs[-1]
+            run.append(mention)
+            runs[-1] = (run, joined or bool(re.search(r"\b(?:and|or|as well as)\b|&", between)))
+        else:
+            runs.append(([mention], False))
+    return [run for run, joined in runs if joined and len(run) >= min_size]

@@ -93,7 +93,7 @@ def _type(name) -> EntityType | None:
 
 def retype_by_frames(text: str, mentions: list[Mention], lexicon: Lexicon) -> None:
     """Give each mention the type of the first frame that fires on it (or on the list it ends or starts)."""
-    runs = list_runs(text, mentions)
+    runs = {id(m): (run, i) for run in list_runs(text, mentions) for i, m in enumerate(run)}
     for mention in sorted(mentions, key=lambda m: m.start):
         for frame in lexicon.frames:
             if mention.type not in frame.retypes:
@@ -111,13 +111,13 @@ def retype_by_frames(text: str, mentions: list[Mention], lexicon: Lexicon) -> No
             break
 
 
-def _listed_with(mention: Mention, frame: Frame, runs: list[list[Mention]]) -> list[Mention]:
+def _listed_with(mention: Mention, frame: Frame, runs: dict[int, tuple[list[Mention], int]]) -> list[Mention]:
     """The names a frame types: a one-sided frame types the rest of the list the name starts
-    (``before``) or the part of it the name ends (``after``); a two-sided one only the name."""
-    run = next((r for r in runs if mention in r), None)
-    if run is None or (frame.before is not None and frame.after is not None):
+    (``before``) or the part of it the name ends (``after``); a two-sided one only the name.
+    ``runs`` maps a mention's ``id`` to its list and its place in it."""
+    if id(mention) not in runs or (frame.before is not None and frame.after is not None):
         return [mention]
-    index = run.index(mention)
+    run, index = runs[id(mention)]
     return run[index:] if frame.after is None else run[:index + 1]
 
 

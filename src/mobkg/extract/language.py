@@ -4,8 +4,10 @@ Extraction rules and word lists exist for English only. A release in another
 language yields only what needs no language knowledge (gazetteer names in their
 canonical form, the dateline, its URL), never inflected fragments ("Lexusów NX").
 
-English is recognised cheaply from its function words; anything else is handed to
-py3langid (a trained identifier whose model ships with the package, loaded once
+Only lowercase words count: names say nothing about the language a release is
+written in, and a long list of them ("members include A, B, C ...") must not make
+an English release look foreign. English is recognised cheaply from its function
+words; anything else is handed to py3langid (a trained identifier whose model ships with the package, loaded once
 per process on first use).
 """
 
@@ -25,8 +27,8 @@ _FUNCTION_WORDS = frozenset(
 )
 _ENGLISH_SHARE = 0.12
 """Share of function words above which a text is English without asking the model (English prose: ~0.3)."""
-_MIN_WORDS = 12
-"""Shorter texts (a headline alone) are too short to tell: taken as English."""
+_MIN_WORDS = 8
+"""Texts with fewer lowercase words (a headline alone, a bare list of names) are too short to tell: taken as English."""
 
 
 @cache
@@ -44,7 +46,7 @@ def detect_language(text: str) -> str:
     >>> detect_language("Lexus po raz kolejny jest partnerem konkursu. Koncerty będą się odbywać w Filharmonii Narodowej w Warszawie.")
     'pl'
     """
-    words = [w.lower() for w in _WORD.findall(text[:5000])]
+    words = [w for w in _WORD.findall(text[:5000]) if w[0].islower()]
     if len(words) < _MIN_WORDS:
         return ENGLISH
     share = sum(1 for w in words if w in _FUNCTION_WORDS) / len(words)

@@ -189,10 +189,16 @@ class Registry:
         """
         tails = self.lexicon.words("legal_suffixes") | self.lexicon.words("company_heads") | self.lexicon.words("alliance_heads")
         tails = tails - {"international", "energy", "mobility", "capital", "partners"}
+        by_start: dict[tuple[str, EntityType], list[str]] = defaultdict(list)
+        for surface, entity_type in types.items():  # indexed by leading words: linear, not pairwise
+            words = surface.split()
+            for size in (1, 2):
+                if len(words) > size:
+                    by_start[" ".join(words[:size]), entity_type].append(surface)
         for short, short_type in list(types.items()):
             if short_type not in (T.COMPANY, T.ALLIANCE) or len(short.split()) > 2 or len(short) < 3:
                 continue
-            longer = [s for s, t in types.items() if t is short_type and s != short and s.startswith(short + " ")]
+            longer = [s for s in by_start.get((short, short_type), ()) if s.startswith(short + " ")]
             corporate = [s for s in longer if all(w.lower().strip(",") in tails for w in s[len(short):].split())]
             if len(corporate) == 1:
                 union(corporate[0], short)

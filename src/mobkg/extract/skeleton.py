@@ -36,7 +36,50 @@ _ALLIANCE_NOUNS = {"association", "alliance", "consortium", "initiative", "coali
 _APPOSITION = re.compile(r"(?<=⟩), (?:a|an|the|which|who|whose|one of|now|formerly|part of|owned by)\b[^,;.]*?(?:, |(?=[.;]|$))")
 
 
+_LONG_LIST = re.compile(r"⟨(\d+):([A-Za-z]+)⟩(?:(?:\s*,\s*(?:and\s+)?|\s+(?:and|&|or)\s+)⟨\d+:\2⟩){19,}")
+"""Twenty or more names of one type in a row (shorter lists are matched as they are, which keeps
+the last complete item of a list a scrape cut short): matched as their first and last, then expanded."""
+
+
 def sentence_hits(skeleton: Skeleton, lexicon: Lexicon, truncated: bool) -> list[Hit]:
+    """Pattern hits of a sentence; a long list of names counts as one list, so time stays linear.
+
+    Patterns are regular expressions, and a list of n names gives each of them n places to start
+    and n names to scan from each: a sentence listing 1,600 members would take minutes. A long
+    list is matched as its first and last name (joined as the last two were), and a hit on the
+    last name stands for every name after the first.
+
+    >>> listed = ", ".join(f"⟨{i}:Company⟩" for i in range(24)) + " and ⟨24:Company⟩ joined ⟨25:Alliance⟩."
+    >>> collapsed, expanded = _collapse_lists(listed)
+    >>> collapsed, expanded[24] == tuple(range(1, 25))
+    ('⟨0:Company⟩ and ⟨24:Company⟩ joined ⟨25:Alliance⟩.', True)
+    """
+    text, expanded = _collapse_lists(skeleton.text)
+    if not expanded:
+        return _appositive_hits(skeleton, lexicon, truncated)
+    to_full = _position_map(skeleton.text, text)
+
+    def expand(indexes: tuple[int, ...]) -> tuple[int, ...]:
+        return tuple(j for i in indexes for j in expanded.get(i, (i,)))
+
+    return [Hit(h.rule, h.predicate, expand(h.subjects), expand(h.objects), h.items, to_full(h.position), to_full(h.end))
+            for h in _appositive_hits(Skeleton(text, skeleton.mentions), lexicon, truncated)]
+
+
+def _collapse_lists(text: str) -> tuple[str, dict[int, tuple[int, ...]]]:
+    expanded: dict[int, tuple[int, ...]] = {}
+
+    def collapse(run: re.Match) -> str:
+        placeholders = list(re.finditer(r"⟨(\d+):[A-Za-z]+⟩", run.group(0)))
+        indexes = tuple(int(p.group(1)) for p in placeholders)
+        expanded[indexes[-1]] = indexes[1:]
+        last_separator = run.group(0)[placeholders[-2].end():placeholders[-1].start()]
+        return placeholders[0].group(0) + last_separator + placeholders[-1].group(0)
+
+    return _LONG_LIST.sub(collapse, text), expanded
+
+
+def _appositive_hits(skeleton: Skeleton, lexicon: Lexicon, truncated: bool) -> list[Hit]:
     """Pattern hits of a sentence, reading past appositions.
 
     "A, a unit of B, co-developed X" says A developed X. A match that starts inside an apposition

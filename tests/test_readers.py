@@ -301,3 +301,15 @@ def test_links_that_are_not_web_urls_are_dropped(tmp_path, link):
             "<p>The plant will build electric vans for customers across Europe.</p></article></body></html>")
     (release,) = read_release_file(write(tmp_path, "canonical.html", page))
     assert release.url is None
+
+
+@pytest.mark.parametrize(("markdown", "expected"), [
+    ("About [Voltaro, Inc](https://voltaro.example/)Voltaro is a maker of cargo bikes.",
+     "About Voltaro, Inc Voltaro is a maker of cargo bikes."),
+    ("Read [the report](https://x.example/r). Then [Voltaro](https://v.example/)'s view.",
+     "Read the report. Then Voltaro's view."),
+])
+def test_a_link_glued_to_the_next_word_gets_its_space(tmp_path, markdown, expected):
+    path = tmp_path / "glued.md"
+    path.write_text("# Voltaro news\n\n" + markdown + "\n", encoding="utf-8")
+    assert read_release_file(path)[0].body == (expected,)

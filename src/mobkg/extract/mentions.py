@@ -29,6 +29,28 @@ _SUFFIX_CODES = re.compile(r"[A-Z][A-Za-z0-9\-]*|(?:[A-Z]+-)?[a-z]{1,2}")
 _PERSON_TOKEN = re.compile(r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’]+(?:-[A-ZÀ-ÖØ-Þa-zà-öø-ÿ][a-zà-öø-ÿ]+)*|[A-Z]\.")
 _ACRONYM_PAREN = re.compile(r"\s*\(\s*[\"“]?(?P<inner>[^()\"”]{1,60}?)[\"”]?\s*\)")
 _TICKER = re.compile(r"^(?:NASDAQ|NYSE|HKEX|SSE|SZSE|TSE|LSE|KRX|ETR|XETRA|EPA|BIT|OTC|TSX|ASX|SIX|BSE|NSE)\b", re.IGNORECASE)
+
+
+def defined_alias(text: str, end: int) -> str | None:
+    """The short name a text defines in parentheses right after a name ending at ``end``.
+
+    Only the part before a ``;`` or ``,`` counts, and a part with a colon is a listing, not a name:
+
+    >>> defined_alias("Lumen Cells AG (LUMEN; ISIN: CH0000000001) said", 14)
+    'LUMEN'
+    >>> defined_alias("Lumen Cells (Nasdaq: LMN) said", 11) is None
+    True
+    """
+    paren = _ACRONYM_PAREN.match(text, end)
+    if not paren or _TICKER.match(paren.group("inner")):
+        return None
+    inner = re.split(r"[;,]", paren.group("inner"), maxsplit=1)[0].strip()
+    if not inner or ":" in inner or not (inner[0].isupper() or inner[0].isdigit()) or len(inner.split()) > 5 \
+            or _YEAR.fullmatch(inner):
+        return None
+    return inner
+
+
 _PLACE_COMPOUND = re.compile(
     r"([A-Z][\w.]{2,}(?:-[A-Z0-9][\w.]*)*)(-(?:based|headquartered|owned|built|made|assembled|listed|born|registered|"
     r"designed|engineered|developed|produced|backed|led|run|operated|controlled|founded|focused|bound|wide))"
@@ -175,6 +197,8 @@ class _Finder:
                     break  # "TIGGO 8 SUV": the class word is not part of the name
                 if _capitalised(nxt) and not self._is_title(j) and nxt.lower not in _FUNCTION_WORDS | _CALENDAR:
                     j += 1
+                    if self._ends_name(j - 1):
+                        break  # "Acme Inc Acme is ...": a name ends with its legal form
                 elif nxt.text[0].isdigit() and self._is_code(j):
                     j += 1
                 elif nxt.lower in _CONNECTORS and j + 1 < len(tokens) and _capitalised(tokens[j + 1]) \
@@ -187,6 +211,8 @@ class _Finder:
                 elif nxt.text == "," and j + 1 < len(tokens) and tokens[j + 1].lower in self.words("legal_suffixes") \
                         and tokens[j + 1].lower not in {"group", "company", "holding", "holdings"}:
                     j += 2
+                    if self._ends_name(j - 1):
+                        break
                 elif nxt.lower in self.words("legal_suffixes") and nxt.text not in {"group", "company", "holding"} and "." in nxt.text:
                     j += 1
                 else:
@@ -194,6 +220,15 @@ class _Finder:
             spans.append((i, j))
             i = j
         return spans
+
+    def _ends_name(self, index: int) -> bool:
+        """True when the token at ``index`` is a legal form (Inc, GmbH, AG) that no further legal form
+        or punctuation follows: the capitalised word after it starts another name."""
+        token = self.tokens[index]
+        if token.lower not in self.words("legal_suffixes") or token.lower in {"group", "company", "holding", "holdings", "co", "co."}:
+            return False
+        after = self.tokens[index + 1] if index + 1 < len(self.tokens) else None
+        return after is not None and _capitalised(after) and after.lower not in self.words("legal_suffixes")
 
     def _is_code(self, index: int) -> bool:
         token = self.tokens[index]
@@ -442,11 +477,7 @@ def find_mentions(text: str, lexicon: Lexicon) -> list[Mention]:
                 aliases.add(surface)
                 surface, end = full, tokens[last + tech_heads - 1].end
         mention = Mention(start, end, surface, entity_type, strength, aliases, entry, rule=rule)
-        paren = _ACRONYM_PAREN.match(text, end)
-        if paren and not _TICKER.match(paren.group("inner")):
-            inner = paren.group("inner").strip()
-            if inner and (inner[0].isupper() or inner[0].isdigit()) and len(inner.split()) <= 5 and not _YEAR.fullmatch(inner):
-                mention.defined_alias = inner
+        mention.defined_alias = defined_alias(text, end)
         mentions.append(mention)
     mentions.sort(key=lambda m: m.start)
     return mentions

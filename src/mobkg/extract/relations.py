@@ -26,6 +26,10 @@ _ANY = r"[^.!?;]*?"
 _ITEMS = (r"(?-i:(?P<items>[a-z][a-z\- ,&]*?))"
           r"(?= for | in | with | to | at | as | across | through | by | from | since | that | which |, which|"
           r", and (?:is|has|was|it|its|[a-z]+s (?!and\b))| \d|, while|[.;:(]|$|⟨)")
+_NP = r"[a-z][a-z0-9\-]*(?: [a-z][a-z0-9\-]*){0,3}"
+# A list in English form, "a, b and c" or "a and b": a comma joins items only when an "and" closes the list.
+_NP_LIST = (rf"(?-i:(?P<items>{_NP}(?:(?:, {_NP})*,? (?:and|&) {_NP})?))"
+            r"(?=[,.;:)]| (?:for|in|with|to|across|that|which|from|since|based|headquartered)\b|$)")
 _PHRASE = r"(?-i:(?P<items>[a-z][a-z0-9\-]*(?: [a-z][a-z0-9\-]*){0,3}))"
 # A business-field descriptor before its head noun: "(a leading) motion control technology (company)".
 _FUNCTION = r"(?:in|the|of|for|to|with|at|by|on|from|and|or|as|that|which|its|their|is|are|was|were|has|have|part)\b"
@@ -105,6 +109,8 @@ def _compile(template: str, lexicon: Lexicon) -> re.Pattern:
             return _ANY
         if inner == "items":
             return _ITEMS
+        if inner == "nplist":
+            return _NP_LIST
         if inner == "phrase":
             return _PHRASE
         if inner == "sector":
@@ -137,6 +143,8 @@ class CompiledPattern:
     object_types: str
     needs: frozenset[str]
     """Entity types of which the skeleton must hold at least one each for the pattern to have a chance."""
+    examples: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    """Sentences and the (subject, object) labels the pattern must read from them (run as tests)."""
 
 
 
@@ -173,7 +181,21 @@ def _compile_one(spec: dict, lexicon: Lexicon) -> CompiledPattern:
     return CompiledPattern(
         spec["id"], Predicate(spec["predicate"]), _compile(template, lexicon),
         subject_group, object_group, bool(spec.get("after")), after_types, needs,
+        _examples(spec.get("examples", [])),
     )
+
+
+def _examples(examples) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    """``[{text: ..., facts: ["A > B", ...]}, ...]`` as tuples; anything else is a ValueError."""
+    if not isinstance(examples, list):
+        raise ValueError("examples must be a list")
+    checked = []
+    for example in examples:
+        if not (isinstance(example, dict) and isinstance(example.get("text"), str) and isinstance(example.get("facts"), list)
+                and example["facts"] and all(isinstance(f, str) and f.count(" > ") == 1 for f in example["facts"])):
+            raise ValueError('each example needs a text and a list of facts written "Subject > Object"')
+        checked.append((example["text"], tuple(tuple(f.split(" > ")) for f in example["facts"])))
+    return tuple(checked)
 
 
 def _after_types(predicate: Predicate, subject_side: bool) -> str:
@@ -259,6 +281,19 @@ _NOT_SECTOR_HEADS = {"advanced", "automotive", "commercial", "development", "new
                      "based", "other", "more", "such", "its", "their", "a", "an", "the", "energy-based"}
 
 
+def _without_modifiers(items: tuple[str, ...], lexicon: Lexicon) -> tuple[str, ...]:
+    """"innovative solar energy solutions" → "solar energy solutions": praise is not part of a field's name."""
+    modifiers = lexicon.words("sector_modifiers")
+    kept = []
+    for item in items:
+        words = item.split()
+        while words and words[0] in modifiers:
+            words.pop(0)
+        if words:
+            kept.append(" ".join(words))
+    return tuple(kept)
+
+
 def match_sentence(skeleton: Skeleton, lexicon: Lexicon, *, truncated: bool = False) -> list[Hit]:
     """Every pattern hit in one skeleton sentence."""
     text = skeleton.text
@@ -274,7 +309,7 @@ def match_sentence(skeleton: Skeleton, lexicon: Lexicon, *, truncated: bool = Fa
             continue
         for found in pattern.regex.finditer(text):
             groups = found.groupdict()
-            items = split_items(groups["items"]) if groups.get("items") else ()
+            items = _without_modifiers(split_items(groups["items"]), lexicon) if groups.get("items") else ()
             if groups.get("sector"):
                 items = sector_descriptor(groups["sector"], lexicon)
             if groups.get("sectorlist"):

@@ -11,7 +11,7 @@ import re
 
 from ..vocab import EntityType
 from .lexicon import Lexicon
-from .mentions import _ACRONYM_PAREN, _DETERMINERS, Mention, Token, find_mentions, tokenize
+from .mentions import _DETERMINERS, Mention, Token, defined_alias, find_mentions, tokenize
 
 __all__ = ["technology_terms", "possessed_technologies", "sentence_mentions"]
 
@@ -43,9 +43,9 @@ def technology_terms(text: str, lexicon: Lexicon, existing: list[Mention]) -> li
             continue
         surface = text[start:end]
         mention = Mention(start, end, surface, T.TECHNOLOGY, 2, set(), None, rule="technology-term")
-        paren = _ACRONYM_PAREN.match(text, end)
-        if paren and paren.group("inner").strip()[:1].isupper():
-            mention.defined_alias = paren.group("inner").strip()
+        alias = defined_alias(text, end)
+        if alias and alias[0].isupper():
+            mention.defined_alias = alias
         found.append(mention)
     return found
 

@@ -20,6 +20,8 @@ __all__ = ["read"]
 _LINK_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[([^\]]+)\]\([^)]*\)\s*$")
 _LINK_HEADING = re.compile(r"^\s*#{1,6}\s*(?:related|links|more|see also|further reading)\b.*$", re.IGNORECASE)
 _TITLE = re.compile(r"^\s*#\s+(.+?)\s*#*\s*$")
+_GLUED_LINK = re.compile(r"(\]\([^()\s]*\))(?=\w)")
+"""A link glued to the next word ("About [Acme, Inc](url)Acme is ..."): archives drop the space."""
 
 
 def read(content: str, source: str, sha256: str, meta: FrontMatter | None = None) -> list[Release]:
@@ -38,7 +40,7 @@ def read(content: str, source: str, sha256: str, meta: FrontMatter | None = None
             title = heading.group(1)
             continue
         prose_lines.append(line)
-    rendered = MarkdownIt("commonmark").render("\n".join(prose_lines))
+    rendered = MarkdownIt("commonmark").render(_GLUED_LINK.sub(r"\1 ", "\n".join(prose_lines)))
     release = assemble(html_blocks(rendered), source, sha256, SourceFormat.MARKDOWN, title=title,
                        links=tuple(links), meta=meta)
     return [release] if release else []

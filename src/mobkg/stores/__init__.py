@@ -19,7 +19,7 @@ def open_store(path: str | None = None, *, endpoint: str | None = None, read_onl
 
     For a remote store, ``deadline`` (seconds per request) and ``max_response_bytes``
     (per answer) default to ``MOBKG_REMOTE_DEADLINE`` / ``MOBKG_REMOTE_MAX_BYTES``,
-    else 300 s and 1 GiB (see :mod:`mobkg.stores.endpoint`).
+    else 30 s and 1 GiB (see :mod:`mobkg.stores.endpoint`).
 
     :raises EndpointError: if ``endpoint`` is not a well-formed http(s) URL (a usage mistake).
     :raises StoreError: if the store cannot be opened or reached.

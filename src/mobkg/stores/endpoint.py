@@ -45,7 +45,7 @@ __all__ = [
     "DEFAULT_DEADLINE", "DEFAULT_MAX_RESPONSE_BYTES", "DEADLINE_ENV", "MAX_RESPONSE_ENV",
 ]
 
-DEFAULT_DEADLINE = 300.0
+DEFAULT_DEADLINE = 30.0
 """Seconds one request may take in all, from connecting to the last byte of the answer."""
 
 DEFAULT_MAX_RESPONSE_BYTES = 1 << 30
@@ -145,7 +145,7 @@ def limits_from_environment(environ: Mapping[str, str] = os.environ) -> tuple[fl
         except ValueError:
             deadline = -1.0
         if not 0 < deadline < float("inf"):
-            raise EndpointError(f"{DEADLINE_ENV}={raw!r} is not a number of seconds; set it to e.g. 300")
+            raise EndpointError(f"{DEADLINE_ENV}={raw!r} is not a number of seconds; set it to e.g. 600")
     if raw := environ.get(MAX_RESPONSE_ENV, "").strip():
         try:
             max_bytes = int(raw)

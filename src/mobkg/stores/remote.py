@@ -36,7 +36,7 @@ store asks the server how many triples each graph just written holds and
 raises :class:`StoreError` if any differs from what was sent.
 
 Limits (see :mod:`mobkg.stores.endpoint`): each request must finish within a
-deadline (300 s; ``deadline=`` or ``MOBKG_REMOTE_DEADLINE``) and its answer
+deadline (30 s; ``deadline=`` or ``MOBKG_REMOTE_DEADLINE``) and its answer
 stay under a size cap (1 GiB; ``max_response_bytes=`` or
 ``MOBKG_REMOTE_MAX_BYTES``); redirects are never followed, on reads or writes:
 a ``3xx`` is an error naming where the server points, so that the endpoint can
@@ -91,7 +91,7 @@ class RemoteStore:
 
     ``timeout`` bounds each silence of the server, ``deadline`` a whole request and
     ``max_response_bytes`` one answer; ``None`` takes ``MOBKG_REMOTE_DEADLINE`` /
-    ``MOBKG_REMOTE_MAX_BYTES`` from the environment, else 300 s / 1 GiB.
+    ``MOBKG_REMOTE_MAX_BYTES`` from the environment, else 30 s / 1 GiB.
 
     :raises EndpointError: if ``endpoint`` is not a well-formed http(s) URL, or a limit is not positive.
     """

@@ -62,7 +62,7 @@ from collections.abc import Iterator, Sequence
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from ..errors import QueryError, StoreError
+from ..errors import EndpointError, QueryError, StoreError
 from . import answers
 from .answers import ANY, IRI, LITERAL, NODE, Expect, MalformedAnswer
 from .base import RELEASE_HASHES_QUERY, QueryKind, QueryResult, StoredRelease, hashes_from_rows
@@ -116,7 +116,7 @@ class RemoteStore:
         self.deadline = default_deadline if deadline is None else deadline
         self.max_response_bytes = default_max_bytes if max_response_bytes is None else max_response_bytes
         if not (self.timeout > 0 and self.deadline > 0 and self.max_response_bytes > 0):
-            raise StoreError(f"{self.base}: timeout, deadline and max_response_bytes must be positive")
+            raise EndpointError(f"{self.base}: timeout, deadline and max_response_bytes must be positive")
         self.query_url = self.endpoint.join(query_path)
         if union_default_graph:
             self.query_url += "?union-default-graph"

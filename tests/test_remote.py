@@ -127,9 +127,10 @@ def test_build_query_export_validate_round_trip(endpoint, mobkg, tmp_path):
 @pytest.mark.server
 def test_environment_variable_selects_the_endpoint(endpoint, tmp_path, monkeypatch):
     monkeypatch.setenv("MOBKG_ENDPOINT", endpoint + "/query")
-    result = CliRunner().invoke(cli, ["build", str(RELEASES), "--store", str(tmp_path / "unused")])
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["build", str(RELEASES)])
     assert result.exit_code == 0 and len(RemoteStore(endpoint).graph_names()) == 2
-    assert not (tmp_path / "unused").exists()
+    assert not (tmp_path / "mobkg-store").exists()  # an explicit --store would win: test_adversarial_remote
 
 
 @pytest.mark.server
@@ -160,12 +161,13 @@ def test_correction_replaces_its_graph(endpoint, mobkg, tmp_path):
 
 
 @pytest.mark.server
-def test_server_down_fails_in_one_line_and_leaves_the_local_store_alone(mobkg, tmp_path):
-    local = tmp_path / "local"
+def test_server_down_fails_in_one_line_and_leaves_the_local_store_alone(mobkg, tmp_path, monkeypatch):
+    local = tmp_path / "mobkg-store"
     before = embedded_build(tmp_path, [RELEASES])
     (tmp_path / "embedded").rename(local)
+    monkeypatch.chdir(tmp_path)  # the local store is the default one
     dead = f"http://127.0.0.1:{free_port()}"
-    result = mobkg("build", CORRECTIONS, "--endpoint", dead, "--store", local)
+    result = mobkg("build", CORRECTIONS, "--endpoint", dead)
     assert result.exit_code == 1
     assert result.output.strip() == f"Error: {dead}: connection refused; is the server running?"
     store = open_store(str(local), read_only=True)
@@ -184,7 +186,7 @@ def test_a_batch_is_one_update_request(endpoint, monkeypatch):
     fresh = Graph(identifier=URIRef("https://w3id.org/mobkg/release/b"))
     fresh.add((URIRef("urn:x:b"), URIRef("urn:x:says"), Literal("fresh")))
     remote.replace_graphs([old, fresh])
-    assert sent == [("POST", remote.update_url)]
+    assert sent == [("POST", remote.update_url), ("POST", remote.query_url)]  # one write, then one read confirms it
     new = Graph(identifier=old.identifier)
     new.add((URIRef("urn:x:a"), URIRef("urn:x:says"), Literal("new")))
     remote.replace_graphs([new])

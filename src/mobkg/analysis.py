@@ -16,7 +16,7 @@ from itertools import pairwise, product
 
 import networkx as nx
 
-from .errors import QueryError
+from .errors import QueryError, StoreError
 from .export import entity_graph
 from .stores import GraphStore
 from .vocab import MOB, PROV, SCHEMA, EntityType, Predicate
@@ -104,8 +104,17 @@ def graph_stats(store: GraphStore, top: int = 10) -> GraphStats:
     """Count releases, entities and facts in ``store`` and rank its ``top`` most central entities.
 
     :raises QueryError: if the store rejects one of the counting queries.
-    :raises StoreError: if the store cannot be read.
+    :raises StoreError: if the store cannot be read, or answers a counting query with no row,
+        a count that is not a number or a relation it was not asked about (a remote server can).
     """
+    try:
+        return _graph_stats(store, top)
+    except (IndexError, KeyError, ValueError) as error:
+        raise StoreError(f"{store.location}: unexpected answer to a counting query ({type(error).__name__}); "
+                         "is it a SPARQL 1.1 server holding a mobkg store?") from None
+
+
+def _graph_stats(store: GraphStore, top: int) -> GraphStats:
     n_releases, n_corrections = store.query(f"""
         SELECT (COUNT(DISTINCT ?r) AS ?n) (COUNT(DISTINCT ?c) AS ?corrections) WHERE {{
           GRAPH ?r {{ ?r a <{MOB.Release}> . OPTIONAL {{ ?r a <{MOB.Correction}> . BIND (?r AS ?c) }} }}

@@ -8,6 +8,7 @@ Each command parses options, calls one library function, prints, and maps
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import re
@@ -58,14 +59,37 @@ def reported():
 
 
 def store_options(command):
-    command = click.option(
+    """Add ``--store`` / ``--endpoint`` to ``command``; an option given on the command line wins over the environment."""
+    @functools.wraps(command)
+    def with_store(*args, store_path, endpoint, **kwargs):
+        store_path, endpoint = _chosen_store(store_path, endpoint)
+        return command(*args, store_path=store_path, endpoint=endpoint, **kwargs)
+
+    with_endpoint = click.option(
         "--endpoint", envvar=ENDPOINT_ENV, metavar="URL",
         help=f"SPARQL endpoint of a remote store instead of the embedded one (env {ENDPOINT_ENV}).",
-    )(command)
+    )(with_store)
     return click.option(
         "--store", "store_path", default="mobkg-store", show_default=True, type=click.Path(file_okay=True),
         help="Folder of the embedded on-disk store.",
-    )(command)
+    )(with_endpoint)
+
+
+def _chosen_store(store_path: str, endpoint: str | None) -> tuple[str, str | None]:
+    """The store a command uses: an explicit ``--store`` beats ``MOBKG_ENDPOINT``; both options at once is a mistake."""
+    source = click.get_current_context().get_parameter_source
+    explicit_store = source("store_path") == click.core.ParameterSource.COMMANDLINE
+    if not store_path.strip():
+        raise click.BadParameter("an empty path; give the store's folder, e.g. --store mobkg-store", param_hint="--store")
+    if source("endpoint") == click.core.ParameterSource.COMMANDLINE:
+        if explicit_store:
+            raise click.UsageError("--store and --endpoint name two different stores; give only one")
+        if not (endpoint or "").strip():
+            raise click.BadParameter("an empty URL; give the server's URL, e.g. http://127.0.0.1:7878",
+                                     param_hint="--endpoint")
+    elif explicit_store:
+        endpoint = None  # the command line says which store; MOBKG_ENDPOINT is only a default
+    return store_path, endpoint
 
 
 @contextlib.contextmanager
@@ -118,7 +142,7 @@ def build(paths, store_path, endpoint, skip_bad, force, jobs):
         f"{summary.unchanged} unchanged, {summary.corrections} corrections{extra}, "
         f"{summary.entities} entities, {summary.facts} facts; validation: conforms"
     )
-    click.echo(f"store: {endpoint or os.path.abspath(store_path)}")
+    click.echo(f"store: {store.location if endpoint else os.path.abspath(store_path)}")
 
 
 def _counted(items, bar):

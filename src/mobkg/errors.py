@@ -8,6 +8,7 @@ turns each into a one-line message and an exit code, never a traceback::
     │   ├── ReleaseFault        exit 1   an internal error while processing one release (a bug)
     │   └── InvalidRelease      exit 3   a release's extracted graph violates the shapes
     ├── StoreError              exit 1   the store cannot be opened, locked, reached or written
+    │   └── EndpointError       exit 2   a remote endpoint's URL (or its limits) is malformed
     ├── LexiconError            exit 1   a lexicon or pattern file an analyst edited is invalid
     ├── QueryError              exit 2   SPARQL text or a saved-query parameter is wrong
     │   └── UpdateRefused       exit 2   an UPDATE was given where only queries are allowed
@@ -24,6 +25,7 @@ __all__ = [
     "ReleaseFault",
     "InvalidRelease",
     "StoreError",
+    "EndpointError",
     "LexiconError",
     "QueryError",
     "UpdateRefused",
@@ -81,6 +83,12 @@ class InvalidRelease(ReleaseError):
 
 class StoreError(MobkgError):
     """The store cannot be opened, locked, reached or written."""
+
+
+class EndpointError(StoreError):
+    """A remote store's endpoint URL, or a limit set for it, is malformed: a usage mistake."""
+
+    exit_code = 2
 
 
 class LexiconError(MobkgError):

@@ -30,49 +30,70 @@ failed request can leave a batch half-applied: rerun the build with ``--force``.
 A failure of one batch never undoes the batches written before it (see
 :mod:`mobkg.ingest`).
 
-Errors: a server that is down, a wrong URL, an HTTP error, a timeout or a
-response that is not what the protocol promises all raise :class:`StoreError`
-as one line naming the endpoint; a query the server rejects as malformed
-(HTTP 400 from the query endpoint) raises :class:`QueryError`, as the embedded
-store does for a syntax error.
+Confirmation: a server that says "200 OK" has not necessarily written
+anything (a proxy's login page, a read-only mirror). After each batch the
+store asks the server how many triples each graph just written holds and
+raises :class:`StoreError` if any differs from what was sent.
+
+Limits (see :mod:`mobkg.stores.endpoint`): each request must finish within a
+deadline (30 s; ``deadline=`` or ``MOBKG_REMOTE_DEADLINE``) and its answer
+stay under a size cap (1 GiB; ``max_response_bytes=`` or
+``MOBKG_REMOTE_MAX_BYTES``); redirects are never followed, on reads or writes:
+a ``3xx`` is an error naming where the server points, so that the endpoint can
+be corrected; credentials in the URL are sent as Basic authentication and
+shown as ``***``.
+
+Errors: a malformed endpoint URL raises :class:`EndpointError` (exit 2) when
+the store is opened. A server that is down, an HTTP error or redirect, a
+timeout, an answer over the cap or one that is not what the protocol and the
+query promise (checked by :mod:`mobkg.stores.answers`) all raise
+:class:`StoreError` as one line naming the endpoint; a query the server
+rejects as malformed (HTTP 400 from the query endpoint) raises
+:class:`QueryError`, as the embedded store does for a syntax error.
 """
 
 from __future__ import annotations
 
-import json
+import contextlib
+import logging
 import re
-import socket
-import urllib.error
-import urllib.parse
-import urllib.request
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from ..errors import QueryError, StoreError
+from ..errors import EndpointError, QueryError, StoreError
+from . import answers
+from .answers import ANY, IRI, LITERAL, NODE, Expect, MalformedAnswer
 from .base import RELEASE_HASHES_QUERY, QueryKind, QueryResult, StoredRelease, hashes_from_rows
 from .embedded import to_rdflib, update_text
+from .endpoint import Answer, exchange, limits_from_environment, parse_endpoint, redact
 
 __all__ = ["RemoteStore", "DEFAULT_TIMEOUT"]
 
 DEFAULT_TIMEOUT = 30.0
-"""Seconds to wait for the server to answer one request."""
+"""Seconds the server may stay silent (to connect, or between two reads) before a request fails."""
 
 _NTRIPLES = "application/n-triples"
 _SPARQL_JSON = "application/sparql-results+json"
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _ALL_QUADS = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 _GRAPH_NAMES = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
-_PROLOGUE = re.compile(r"^(?:\s+|#[^\n]*\n|PREFIX\s+[\w-]*:\s*<[^>]*>|BASE\s*<[^>]*>)*", re.IGNORECASE)
-_CONSTRUCT = re.compile(r"(?:CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 _NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+_QUADS = Expect({"s": NODE, "p": IRI, "o": ANY, "g": NODE}, frozenset("spog"))
+_NAMES = Expect({"g": IRI}, frozenset("g"))
+_HASHES = Expect({"g": IRI, "sha": LITERAL, "correction": LITERAL, "source": ANY}, frozenset({"g", "sha", "correction"}))
+_COUNTS = Expect({"g": IRI, "n": LITERAL}, frozenset({"g", "n"}))
 
 
 class RemoteStore:
     """A SPARQL 1.1 server holding one named graph per release.
 
-    :raises StoreError: if ``endpoint`` is not an http(s) URL.
+    ``timeout`` bounds each silence of the server, ``deadline`` a whole request and
+    ``max_response_bytes`` one answer; ``None`` takes ``MOBKG_REMOTE_DEADLINE`` /
+    ``MOBKG_REMOTE_MAX_BYTES`` from the environment, else 30 s / 1 GiB.
+
+    :raises EndpointError: if ``endpoint`` is not a well-formed http(s) URL, or a limit is not positive.
     """
 
     def __init__(
@@ -80,90 +101,87 @@ class RemoteStore:
         endpoint: str,
         *,
         timeout: float = DEFAULT_TIMEOUT,
+        deadline: float | None = None,
+        max_response_bytes: int | None = None,
         query_path: str = "query",
         update_path: str = "update",
         union_default_graph: bool = False,
     ):
-        parts = urllib.parse.urlsplit(endpoint.strip())
-        if parts.scheme not in {"http", "https"} or not parts.netloc:
-            raise StoreError(f"{endpoint}: not an http(s) URL; give the server's URL, e.g. http://127.0.0.1:7878")
-        path = parts.path.rstrip("/")
-        if path.endswith("/" + query_path.strip("/")):
-            path = path[: -len(query_path.strip("/")) - 1]
-        self.base = urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+        self.endpoint = parse_endpoint(endpoint, query_path=query_path)
+        self.base = self.endpoint.display
+        """The endpoint as messages show it (credentials redacted)."""
         self.location = self.base
+        default_deadline, default_max_bytes = limits_from_environment()
         self.timeout = timeout
-        self.query_url = f"{self.base}/{query_path.strip('/')}"
+        self.deadline = default_deadline if deadline is None else deadline
+        self.max_response_bytes = default_max_bytes if max_response_bytes is None else max_response_bytes
+        if not (self.timeout > 0 and self.deadline > 0 and self.max_response_bytes > 0):
+            raise EndpointError(f"{self.base}: timeout, deadline and max_response_bytes must be positive")
+        self.query_url = self.endpoint.join(query_path)
         if union_default_graph:
             self.query_url += "?union-default-graph"
-        self.update_url = f"{self.base}/{update_path.strip('/')}"
+        self.update_url = self.endpoint.join(update_path)
+
+    def __repr__(self) -> str:
+        return f"RemoteStore({self.base!r})"
 
     # -- HTTP -------------------------------------------------------------------------------
 
     def _request(self, method: str, url: str, *, body: bytes | None = None, content_type: str | None = None,
-                 accept: str | None = None) -> bytes:
-        """One HTTP exchange; its response body.
+                 accept: str | None = None) -> Answer:
+        """One HTTP exchange; its answer, which is always 2xx.
 
-        :raises StoreError: for every transport or HTTP failure (QueryError for a rejected query).
+        :raises StoreError: for every transport failure, redirect or HTTP error (QueryError for a rejected query).
         """
         headers = {}
         if content_type:
             headers["Content-Type"] = content_type
         if accept:
             headers["Accept"] = accept
-        request = urllib.request.Request(url, data=body, headers=headers, method=method)
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                return response.read()
-        except urllib.error.HTTPError as error:
-            detail = _first_line(error.read())
-            if error.code == 400 and url == self.query_url:
-                raise QueryError(f"{self.base}: query rejected: {detail}") from None
-            path = urllib.parse.urlsplit(url).path or "/"
-            raise StoreError(
-                f"{self.base}: HTTP {error.code} {error.reason} for {method} {path}"
-                + (f": {detail}" if detail else "")
-                + ("; check the endpoint URL and paths" if error.code in {404, 405} else "")
-            ) from None
-        except urllib.error.URLError as error:
-            raise StoreError(f"{self.base}: {_describe(error.reason, self.timeout)}") from None
-        except TimeoutError:
-            raise StoreError(f"{self.base}: no answer within {self.timeout:g} s; is the server overloaded?") from None
-        except (ConnectionError, OSError) as error:
-            raise StoreError(f"{self.base}: {_describe(error, self.timeout)}") from None
+        answer = exchange(self.endpoint, method, url, body=body, headers=headers, timeout=self.timeout,
+                          deadline=self.deadline, max_bytes=self.max_response_bytes)
+        if 200 <= answer.status < 300:
+            return answer
+        path = url.removeprefix(self.endpoint.url) or "/"
+        detail = _first_line(answer.body)
+        if 300 <= answer.status < 400:
+            where = f" to {_one_line(redact(answer.location))[:200]}" if answer.location else ""
+            raise StoreError(f"{self.base}: HTTP {answer.status} redirect{where} for {method} {path}; mobkg does not "
+                             "follow redirects: give the URL of the server itself as the endpoint")
+        if answer.status == 400 and url == self.query_url:
+            raise QueryError(f"{self.base}: query rejected: {detail}")
+        raise StoreError(
+            f"{self.base}: HTTP {answer.status} {_one_line(answer.reason)[:80]} for {method} {path}"
+            + (f": {detail}" if detail else "")
+            + ("; check the endpoint URL and paths" if answer.status in {404, 405} else "")
+        )
 
-    def _solutions(self, sparql: str) -> tuple[list[str], list[tuple], bool | None]:
-        """Variables and rows (pyoxigraph terms) of a SELECT, or the answer of an ASK."""
-        data = self._request("POST", self.query_url, body=sparql.encode("utf-8"),
-                             content_type="application/sparql-query", accept=_SPARQL_JSON)
+    def _solutions(self, sparql: str, expect: Expect | None = None) -> answers.Solutions:
+        """The checked answer of a SELECT or ASK query (rows of pyoxigraph terms)."""
+        answer = self._request("POST", self.query_url, body=sparql.encode("utf-8"),
+                               content_type="application/sparql-query", accept=_SPARQL_JSON)
         try:
-            answer = json.loads(data)
-            if "boolean" in answer:
-                return [], [], bool(answer["boolean"])
-            variables = list(answer["head"]["vars"])
-            rows = [
-                tuple(_json_term(binding[v]) if v in binding else None for v in variables)
-                for binding in answer["results"]["bindings"]
-            ]
-        except (ValueError, KeyError, TypeError, AttributeError) as error:
-            raise StoreError(f"{self.base}: malformed SPARQL JSON results ({error})") from None
-        return variables, rows, None
+            return answers.read_solutions(answer.body, answer.media_type, form=answers.query_form(sparql),
+                                          projected=answers.projected_variables(sparql), expect=expect)
+        except MalformedAnswer as error:
+            raise StoreError(f"{self.base}: malformed SPARQL JSON results ({_one_line(str(error))})") from None
 
-    def _select(self, sparql: str) -> QueryResult:
-        variables, rows, boolean = self._solutions(sparql)
-        if boolean is not None:
-            return QueryResult(QueryKind.ASK, boolean=boolean)
-        return QueryResult(QueryKind.SELECT, variables=variables,
-                           rows=[tuple(to_rdflib(term) for term in row) for row in rows])
+    def _select(self, sparql: str, expect: Expect | None = None) -> QueryResult:
+        solutions = self._solutions(sparql, expect)
+        if solutions.boolean is not None:
+            return QueryResult(QueryKind.ASK, boolean=solutions.boolean)
+        with _quiet_rdflib():
+            rows = [tuple(to_rdflib(term) for term in row) for row in solutions.rows]
+        return QueryResult(QueryKind.SELECT, variables=solutions.variables, rows=rows)
 
     def _construct(self, sparql: str, what: str) -> list[ox.Triple]:
         """The triples a CONSTRUCT query answers, asked for as N-Triples."""
-        data = self._request("POST", self.query_url, body=sparql.encode("utf-8"),
-                             content_type="application/sparql-query", accept=_NTRIPLES)
+        answer = self._request("POST", self.query_url, body=sparql.encode("utf-8"),
+                               content_type="application/sparql-query", accept=_NTRIPLES)
         try:
-            return list(ox.parse(data, ox.RdfFormat.N_TRIPLES))
-        except (SyntaxError, ValueError) as error:
-            raise StoreError(f"{self.base}: malformed N-Triples in {what} ({_first_line(str(error).encode())})") from None
+            return answers.read_triples(answer.body, answer.media_type)
+        except MalformedAnswer as error:
+            raise StoreError(f"{self.base}: malformed N-Triples in {what} ({_one_line(str(error))})") from None
 
     def _graph_triples(self, name: str) -> list[ox.Triple]:
         if _NOT_IN_IRI.search(name):
@@ -173,10 +191,11 @@ class RemoteStore:
     # -- GraphStore -------------------------------------------------------------------------
 
     def replace_graphs(self, graphs: Sequence[Graph]) -> None:
-        """Replace each graph (and the merged default graph) in one update request.
+        """Replace each graph (and the merged default graph) in one update request, then confirm it landed.
 
         :raises StoreError: if a graph holds a term that is not valid RDF (nothing is sent),
-            or the server cannot be reached or refuses the update.
+            the server cannot be reached or refuses the update, or afterwards does not hold
+            the graphs as sent.
         """
         if not graphs:
             return
@@ -186,65 +205,84 @@ class RemoteStore:
             raise StoreError(f"{self.base}: a graph cannot be written ({_first_line(str(error).encode())}); "
                              "nothing was changed") from None
         self._request("POST", self.update_url, body=update.encode("utf-8"), content_type="application/sparql-update")
+        self._confirm(graphs)
+
+    def _confirm(self, graphs: Sequence[Graph]) -> None:
+        """Check that the server holds each of ``graphs`` with as many triples as were sent.
+
+        :raises StoreError: naming the first graph that is missing or differs.
+        """
+        sent = {str(graph.identifier): len(graph) for graph in graphs if isinstance(graph.identifier, URIRef)}
+        if not sent:
+            return
+        values = " ".join(str(ox.NamedNode(name)) for name in sent)
+        rows = self._select(f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }} "
+                            "GROUP BY ?g", _COUNTS).rows
+        held = {}
+        for name, count in rows:
+            try:
+                held[str(name)] = int(str(count))
+            except ValueError:
+                raise StoreError(f"{self.base}: malformed SPARQL JSON results (a count that is not a number)") from None
+        wrong = [name for name, size in sent.items() if held.get(name, 0) != size]
+        if wrong:
+            name = wrong[0]
+            raise StoreError(f"{self.base}: the server accepted the update but does not hold what was sent "
+                             f"({len(wrong)} of {len(sent)} graphs differ, e.g. <{name}>: {held.get(name, 0)} of "
+                             f"{sent[name]} triples); check that the endpoint is the store's own server, then "
+                             "build again")
 
     def release_hashes(self) -> dict[str, StoredRelease]:
-        return hashes_from_rows(self._select(RELEASE_HASHES_QUERY).rows)
+        return hashes_from_rows(self._select(RELEASE_HASHES_QUERY, _HASHES).rows)
 
     def graph_names(self) -> list[str]:
-        return sorted(str(row[0]) for row in self._select(_GRAPH_NAMES).rows)
+        return sorted(str(row[0]) for row in self._select(_GRAPH_NAMES, _NAMES).rows)
 
     def graph(self, name: str) -> Graph:
-        graph = Graph(identifier=URIRef(name))
-        for triple in self._graph_triples(name):
-            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
-        return graph
+        return _rdflib_graph(self._graph_triples(name), Graph(identifier=URIRef(name)))
 
     def query(self, sparql: str) -> QueryResult:
-        if not _CONSTRUCT.match(_PROLOGUE.sub("", sparql, count=1)):
+        if answers.query_form(sparql) not in {"CONSTRUCT", "DESCRIBE"}:
             return self._select(sparql)
-        graph = Graph()
-        for triple in self._construct(sparql, "the CONSTRUCT answer"):
-            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
-        return QueryResult(QueryKind.CONSTRUCT, graph=graph)
+        return QueryResult(QueryKind.CONSTRUCT, graph=_rdflib_graph(self._construct(sparql, "the CONSTRUCT answer")))
 
     def dump_nquads(self) -> bytes:
         # The same text as EmbeddedStore.dump_nquads (pyoxigraph's quad syntax, sorted lines),
         # so dumps of the two stores compare byte for byte.
-        _, rows, _ = self._solutions(_ALL_QUADS)
+        rows = self._solutions(_ALL_QUADS, _QUADS).rows
         return "".join(sorted(f"{ox.Quad(s, p, o, g)} .\n" for s, p, o, g in rows)).encode("utf-8")
 
     def close(self) -> None:
         """Nothing to release: every request opens and closes its own connection."""
 
 
-def _json_term(value: dict) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """A term of SPARQL 1.1 Query Results JSON as a pyoxigraph term."""
-    kind = value["type"]
-    if kind == "uri":
-        return ox.NamedNode(value["value"])
-    if kind == "bnode":
-        return ox.BlankNode(value["value"])
-    if kind in {"literal", "typed-literal"}:
-        if "xml:lang" in value:
-            return ox.Literal(value["value"], language=value["xml:lang"])
-        datatype = value.get("datatype", _XSD_STRING)
-        return ox.Literal(value["value"], datatype=ox.NamedNode(datatype))
-    raise ValueError(f"unsupported term type {kind!r}")
+def _rdflib_graph(triples: list[ox.Triple], graph: Graph | None = None) -> Graph:
+    graph = Graph() if graph is None else graph
+    with _quiet_rdflib():
+        for triple in triples:
+            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+    return graph
 
 
-def _describe(reason, timeout: float) -> str:
-    if isinstance(reason, ConnectionRefusedError):
-        return "connection refused; is the server running?"
-    if isinstance(reason, TimeoutError):
-        return f"no answer within {timeout:g} s; is the server overloaded?"
-    if isinstance(reason, socket.gaierror):
-        return "unknown host; check the endpoint URL"
-    if isinstance(reason, ConnectionResetError):
-        return "connection reset by the server"
-    text = getattr(reason, "strerror", None) or str(reason)
-    return f"cannot reach the server ({text})"
+@contextlib.contextmanager
+def _quiet_rdflib() -> Iterator[None]:
+    """Keep rdflib from logging a traceback for each ill-typed literal (``"x"^^xsd:integer``) a server sends.
+
+    Such a literal is valid RDF; it is kept, and whoever needs its value finds it missing.
+    """
+    logger = logging.getLogger("rdflib.term")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"[\x00-\x1f\x7f]", " ", text).strip()
 
 
 def _first_line(data: bytes) -> str:
     text = data.decode("utf-8", errors="replace").strip()
-    return text.splitlines()[0][:200] if text else ""
+    return _one_line(text.splitlines()[0])[:200] if text else ""

@@ -281,16 +281,24 @@ _NOT_SECTOR_HEADS = {"advanced", "automotive", "commercial", "development", "new
                      "based", "other", "more", "such", "its", "their", "a", "an", "the", "energy-based"}
 
 
+_ADJECTIVE = re.compile(r"[a-z\-]+(?:al|ble|ive|ent|ant|ic|ous|ful|ly|ary|term|based|driven|grade|scale|class)")
+_CLAUSE_VERBS = {"serving", "producing", "providing", "offering", "delivering", "enabling", "helping", "making", "building",
+                 "developing", "supporting", "specializing", "specialising", "focusing", "focused", "including", "creating"}
+
+
 def _without_modifiers(items: tuple[str, ...], lexicon: Lexicon) -> tuple[str, ...]:
-    """"innovative solar energy solutions" → "solar energy solutions": praise is not part of a field's name."""
+    """Business fields as named: praise dropped ("innovative solar energy solutions" → "solar energy
+    solutions"), and neither a lone adjective of a coordinated modifier ("intelligent, multi-domain
+    robotic systems") nor a clause ("serving defense") counts as a field."""
     modifiers = lexicon.words("sector_modifiers")
     kept = []
     for item in items:
         words = item.split()
         while words and words[0] in modifiers:
             words.pop(0)
-        if words:
-            kept.append(" ".join(words))
+        if not words or words[0] in _CLAUSE_VERBS or (len(words) == 1 and _ADJECTIVE.fullmatch(words[0])):
+            continue
+        kept.append(" ".join(words))
     return tuple(kept)
 
 

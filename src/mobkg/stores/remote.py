@@ -51,7 +51,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from ..errors import QueryError, StoreError
-from .base import RELEASE_HASHES_QUERY, QueryKind, QueryResult, StoredRelease, hashes_from_rows
+from .base import RELEASE_HASHES_QUERY, QueryKind, QueryResult, QueryStream, StoredRelease, hashes_from_rows
 from .embedded import to_rdflib, update_text
 
 __all__ = ["RemoteStore", "DEFAULT_TIMEOUT"]
@@ -206,6 +206,17 @@ class RemoteStore:
         for triple in self._construct(sparql, "the CONSTRUCT answer"):
             graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
         return QueryResult(QueryKind.CONSTRUCT, graph=graph)
+
+    def stream(self, sparql: str, *, timeout: float | None = None) -> QueryStream:
+        """Run a query with a deadline of ``timeout`` seconds for the whole exchange; the answer arrives whole.
+
+        :raises QueryError: if the server rejects the query, or when the time is up.
+        :raises StoreError: for every transport or HTTP failure.
+        """
+        from .bounded import within
+
+        result = self.query(sparql) if timeout is None else within(timeout, lambda: self.query(sparql))
+        return QueryStream(result.kind, result.variables, iter(result.rows), result.boolean, result.graph)
 
     def dump_nquads(self) -> bytes:
         # The same text as EmbeddedStore.dump_nquads (pyoxigraph's quad syntax, sorted lines),

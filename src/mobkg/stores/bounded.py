@@ -76,9 +76,9 @@ def _answer(result, location: str, on_end=None) -> QueryStream:
     return QueryStream(QueryKind.CONSTRUCT, graph=graph)
 
 
-def timeout_error(timeout: float) -> QueryError:
-    return QueryError(f"query stopped after {timeout:g} s (the time limit); narrow it, add a LIMIT, "
-                      f"or raise --timeout (0: no limit)")
+def timeout_error(timeout: float | None = None) -> QueryError:
+    """The error of a query stopped at its time limit (``timeout``: what is left of it, not named)."""
+    return QueryError("query stopped at its time limit; narrow it, add a LIMIT, or raise --timeout (0: no limit)")
 
 
 def within(timeout: float, call):

@@ -159,8 +159,8 @@ def bind_values(sparql: str, terms: dict[str, str], *, lateral: bool = False) ->
     ``"literal"``); the query text around them is not rewritten, so a value can never
     become part of the query's syntax. With ``lateral``, the group follows the block
     as ``LATERAL { … }`` (Oxigraph's SEP-0006): the same rows, but Oxigraph then
-    plans the group with the values as constants, which is up to 40x faster on a
-    large store.
+    plans the group with the values as constants (about 30x faster for brands-of-company on a
+    1,000-release store).
 
     :raises QueryError: if the query has no WHERE group to bind them in.
     """

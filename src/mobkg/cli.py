@@ -21,7 +21,7 @@ from . import __version__
 from .errors import MobkgError, ShapeViolation
 from .export import EXPORT_STEPS, ExportFormat, export_store
 from .ingest import ingest
-from .query import OutputFormat, format_result, run_query, saved_queries
+from .query import DEFAULT_TIMEOUT, OutputFormat, read_query_text, saved_queries, stream_query, write_result
 from .stores import open_store
 from .validate import validate_graphs
 
@@ -197,9 +197,12 @@ def validate(store_path, endpoint):
 @store_options
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="Bind a saved query's parameter.")
 @click.option("--format", "fmt", type=click.Choice([f.value for f in OutputFormat]), default="table", show_default=True,
-              help="How to print the results.")
-def query(query, store_path, endpoint, params, fmt):
-    """Run QUERY: a saved query name (see `mobkg queries`), a .rq file, or SPARQL text."""
+              help="How to print the results (csv, json and jsonl are streamed row by row).")
+@click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True, metavar="SECONDS",
+              help="Stop the query after this many seconds (0: no limit).")
+@click.option("--allow-service", is_flag=True, help="Let SERVICE clauses call other SPARQL endpoints.")
+def query(query, store_path, endpoint, params, fmt, timeout, allow_service):
+    """Run QUERY: a saved query name (see `mobkg queries`), a .rq file, SPARQL text, or - to read it from stdin."""
     bound = {}
     for item in params:
         name, sep, value = item.partition("=")
@@ -207,8 +210,10 @@ def query(query, store_path, endpoint, params, fmt):
             raise click.BadParameter(f"{item!r} is not NAME=VALUE", param_hint="--param")
         bound[name.strip()] = value
     with opened(store_path, endpoint, read_only=True) as store, reported():
-        result = run_query(store, query, bound)
-    click.echo(format_result(result, OutputFormat(fmt)))
+        if query == "-":
+            query = read_query_text(click.get_binary_stream("stdin").read(2 * 1024 * 1024))
+        answer = stream_query(store, query, bound, timeout=timeout or None, allow_service=allow_service)
+        write_result(answer, OutputFormat(fmt), sys.stdout)
 
 
 @cli.command()

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple, Protocol
 
 from rdflib import Graph
 from rdflib.term import Node
 
-__all__ = ["GraphStore", "QueryKind", "QueryResult", "RELEASE_HASHES_QUERY", "StoredRelease", "hashes_from_rows"]
+__all__ = ["GraphStore", "QueryKind", "QueryResult", "QueryStream", "RELEASE_HASHES_QUERY", "StoredRelease", "hashes_from_rows"]
 
 
 class QueryKind(enum.Enum):
@@ -28,6 +28,34 @@ class QueryResult:
     rows: list[tuple[Node | None, ...]] = field(default_factory=list)
     boolean: bool | None = None
     graph: Graph | None = None
+
+
+@dataclass
+class QueryStream:
+    """Result of a SPARQL query as it arrives: a SELECT's ``rows`` are read from the store while iterated.
+
+    Iterate ``rows`` once, to the end or until :meth:`close`; a failure part-way raises the
+    store's error from the iteration. ASK and CONSTRUCT answers arrive whole.
+    """
+
+    kind: QueryKind
+    variables: list[str] = field(default_factory=list)
+    rows: Iterator[tuple[Node | None, ...]] = field(default_factory=lambda: iter(()))
+    boolean: bool | None = None
+    graph: Graph | None = None
+
+    def collect(self) -> QueryResult:
+        """Read every row into a :class:`QueryResult`."""
+        try:
+            return QueryResult(self.kind, list(self.variables), list(self.rows), self.boolean, self.graph)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop reading (and stop the query, if it still runs)."""
+        close = getattr(self.rows, "close", None)
+        if close is not None:
+            close()
 
 
 RELEASE_HASHES_QUERY = """
@@ -76,6 +104,9 @@ class GraphStore(Protocol):
 
     def query(self, sparql: str) -> QueryResult:
         """Run a SPARQL query over the union of all graphs."""
+
+    def stream(self, sparql: str, *, timeout: float | None = None) -> QueryStream:
+        """Run a SPARQL query, rows streamed; stopped with a QueryError after ``timeout`` seconds."""
 
     def dump_nquads(self) -> bytes:
         """Every quad of the store as N-Quads."""

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 
 from ..errors import QueryError, StoreError
-from .base import RELEASE_HASHES_QUERY, QueryKind, QueryResult, StoredRelease, hashes_from_rows
+from .base import RELEASE_HASHES_QUERY, QueryKind, QueryResult, QueryStream, StoredRelease, hashes_from_rows
 
 __all__ = ["EmbeddedStore", "to_rdflib", "to_oxigraph", "update_text"]
 
@@ -160,6 +160,18 @@ class EmbeddedStore:
         for triple in result:
             graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
         return QueryResult(QueryKind.CONSTRUCT, graph=graph)
+
+    def stream(self, sparql: str, *, timeout: float | None = None) -> QueryStream:
+        """Run a query, its rows read from the store as they are iterated (see :mod:`mobkg.stores.bounded`).
+
+        :raises QueryError: for a syntax error, or when ``timeout`` seconds have passed.
+        :raises StoreError: if the store cannot be read.
+        """
+        from .bounded import stream_in_child, stream_in_process
+
+        if timeout is None:
+            return stream_in_process(self._store, sparql, self.location)
+        return stream_in_child(self.location, sparql, timeout)
 
     def dump_nquads(self) -> bytes:
         """The release graphs as N-Quads (the merged default graph is derived from them, so left out).

@@ -65,7 +65,7 @@ from rdflib import Graph, URIRef
 from ..errors import EndpointError, QueryError, StoreError
 from . import answers
 from .answers import ANY, IRI, LITERAL, NODE, Expect, MalformedAnswer
-from .base import RELEASE_HASHES_QUERY, QueryKind, QueryResult, StoredRelease, hashes_from_rows
+from .base import RELEASE_HASHES_QUERY, QueryKind, QueryResult, QueryStream, StoredRelease, hashes_from_rows
 from .embedded import to_rdflib, update_text
 from .endpoint import Answer, exchange, limits_from_environment, parse_endpoint, redact
 
@@ -245,6 +245,17 @@ class RemoteStore:
         if answers.query_form(sparql) not in {"CONSTRUCT", "DESCRIBE"}:
             return self._select(sparql)
         return QueryResult(QueryKind.CONSTRUCT, graph=_rdflib_graph(self._construct(sparql, "the CONSTRUCT answer")))
+
+    def stream(self, sparql: str, *, timeout: float | None = None) -> QueryStream:
+        """Run a query with a deadline of ``timeout`` seconds for the whole exchange; the answer arrives whole.
+
+        :raises QueryError: if the server rejects the query, or when the time is up.
+        :raises StoreError: for every transport or HTTP failure.
+        """
+        from .bounded import within
+
+        result = self.query(sparql) if timeout is None else within(timeout, lambda: self.query(sparql))
+        return QueryStream(result.kind, result.variables, iter(result.rows), result.boolean, result.graph)
 
     def dump_nquads(self) -> bytes:
         # The same text as EmbeddedStore.dump_nquads (pyoxigraph's quad syntax, sorted lines),

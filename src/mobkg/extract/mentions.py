@@ -340,60 +340,85 @@ class _Finder:
                 return "organisation"
         return None
 
-    def type_chunk(self, first: int, last: int) -> tuple[EntityType, int, str, GazetteerEntry | None] | None:
-        words = [t.text for t in self.tokens[first:last]]
-        surface = self.span_text(first, last)
-        entries = self.gazetteer(surface)
-        before, after = self.cue_before(first), self.cue_after(last)
-        if entries:
-            types = {e.type for e in entries}
-            if T.PLACE in types and before == "organisation":
-                pass
-            elif len(types) > 1 and T.COMPANY in types and T.BRAND in types:
-                chosen = T.BRAND if after == "brand" else T.COMPANY
-                return chosen, 2, "gazetteer", next(e for e in entries if e.type is chosen)
-            else:
-                entry = entries[0]
-                return entry.type, 2, "gazetteer", entry
-        if surface.lower() in self.words("technology_terms"):
+    def type_chunk(self, first: int, last: int) -> Typed | None:
+        """The type of the name spanning tokens ``first``..``last``: the first rule of
+        :data:`TYPING_RULES` that has evidence decides, as (type, strength, rule, gazetteer entry)."""
+        chunk = _Chunk(first, last, [t.text for t in self.tokens[first:last]], self.span_text(first, last),
+                       self.cue_before(first), self.cue_after(last))
+        for rule in TYPING_RULES:
+            typed = rule(self, chunk)
+            if typed is not None:
+                return typed
+        return None
+
+    # -- typing rules, in the order they are tried (each returns None when it has no evidence) --
+    def _by_gazetteer(self, chunk: _Chunk) -> Typed | None:
+        entries = self.gazetteer(chunk.surface)
+        if not entries:
+            return None
+        types = {e.type for e in entries}
+        if T.PLACE in types and chunk.before == "organisation":
+            return None
+        if len(types) > 1 and T.COMPANY in types and T.BRAND in types:
+            chosen = T.BRAND if chunk.after == "brand" else T.COMPANY
+            return chosen, 2, "gazetteer", next(e for e in entries if e.type is chosen)
+        return entries[0].type, 2, "gazetteer", entries[0]
+
+    def _by_term(self, chunk: _Chunk) -> Typed | None:
+        if chunk.surface.lower() in self.words("technology_terms"):
             return T.TECHNOLOGY, 2, "technology-term", None
-        if any(_YEAR.fullmatch(w) for w in words) and len(words) >= 2 and self.head_type(words) in (None, T.EVENT):
+        bodies = self.words("standard_bodies")
+        if any(c.isdigit() for c in chunk.surface) and (
+                all(part.lower() in bodies for part in chunk.words[0].split("/"))
+                or re.fullmatch(r"[A-Z]{2,5}\d{3,5}", chunk.words[0]) and chunk.words[0].rstrip("0123456789").lower() in bodies):
+            return T.TECHNOLOGY, 2, "standard", None  # "ISO 26262", "ISO/SAE 21434", "ISO14001": standards
+        if any(_YEAR.fullmatch(w) for w in chunk.words) and len(chunk.words) >= 2 and self.head_type(chunk.words) in (None, T.EVENT):
             return T.EVENT, 2, "named-with-year", None
-        head = self.head_type(words) if len(words) > 1 else None
+        return None
+
+    def _by_described(self, chunk: _Chunk) -> Typed | None:
+        head = chunk.head(self)
         if head is T.PLACE:
             return head, 2, "facility", None
-        if after == "technology" and head in (None, T.TECHNOLOGY):
-            return T.TECHNOLOGY, 3, "described-technology", None
-        if after == "initiative" and head in (None, T.INITIATIVE):
-            return T.INITIATIVE, 3, "described-initiative", None
-        if after == "event" and head in (None, T.EVENT):
-            return T.EVENT, 3, "described-event", None
-        if before == "organisation" or after == "organisation":
-            if head in (None, T.COMPANY):
-                return T.COMPANY, 3, "described-organisation", None
-        if after == "brand" and head in (None, T.COMPANY):
+        described = {"technology": T.TECHNOLOGY, "initiative": T.INITIATIVE, "event": T.EVENT}.get(chunk.after)
+        if described is not None and head in (None, described):
+            return described, 3, f"described-{chunk.after}", None
+        if "organisation" in (chunk.before, chunk.after) and head in (None, T.COMPANY):
+            return T.COMPANY, 3, "described-organisation", None
+        if chunk.after == "brand" and head in (None, T.COMPANY):
             return T.BRAND, 3, "described-brand", None
-        if after == "alliance":
+        if chunk.after == "alliance":
             return T.ALLIANCE, 3, "described-alliance", None
         if head is not None:
             return head, 2, "head-word", None
+        return None
+
+    def _by_code(self, chunk: _Chunk) -> Typed | None:
+        words = chunk.words
         if self.model_code(words):
             if len(words) == 2 and words[0].isupper() and words[0].lower() not in self.stop \
                     and re.fullmatch(r"v?[1-9]?\d\.\d{1,2}(?:\.\d{1,2})?", words[-1]):
                 return T.TECHNOLOGY, 2, "software-version", None  # "ROS 2.0", "AUTOSAR 4.3": releases of software
             return T.PRODUCT, 2, "model-code", None
-        if after == "product":
+        if chunk.after == "product":
             return T.PRODUCT, 3, "described-product", None
+        return None
+
+    def _by_person(self, chunk: _Chunk) -> Typed | None:
+        words = chunk.words
         person_like = 2 <= len(words) <= 5 and all(_PERSON_TOKEN.fullmatch(w) or w in _PARTICLES for w in words) \
             and words[0] not in _PARTICLES and words[-1] not in _PARTICLES
-        if person_like and (before in {"person", "speaker", "possessed"} or after in {"title", "speaker"} or self._title_before(first)):
+        if person_like and (chunk.before in {"person", "speaker", "possessed"} or chunk.after in {"title", "speaker"}
+                            or self._title_before(chunk.first)):
             return T.PERSON, 3, "person-cue", None
-        # A known company or brand with a legal suffix or regional tail: "Acme Motors Co., Ltd.", "Acme UK".
-        for cut in range(len(words) - 1, 0, -1):
-            prefix = self.span_text(first, first + cut)
-            known = self.gazetteer(prefix)
-            rest = [w.lower() for w in words[cut:]]
-            if known and all(r in self.words("legal_suffixes") or r in self.words("company_heads") or r in {",", "."} for r in rest):
+        return None
+
+    def _by_legal_name(self, chunk: _Chunk) -> Typed | None:
+        """A known company with a legal suffix or regional tail: "Acme Motors Co., Ltd.", "Acme UK"."""
+        tails = self.words("legal_suffixes") | self.words("company_heads") | {",", "."}
+        for cut in range(len(chunk.words) - 1, 0, -1):
+            known = self.gazetteer(self.span_text(chunk.first, chunk.first + cut))
+            if known and all(w.lower() in tails for w in chunk.words[cut:]):
                 company = next((e for e in known if e.type is T.COMPANY), None)
                 if company:
                     return T.COMPANY, 2, "gazetteer-legal-name", company
@@ -425,6 +450,31 @@ def _not_a_name(tokens: list[Token], lexicon: Lexicon) -> bool:
     if len(tokens) == 1 and last in lexicon.words("generic_acronyms"):
         return True
     return last in lexicon.words("not_name_heads") and not any(t.lower in lexicon.words("legal_suffixes") for t in tokens)
+
+
+Typed = tuple[EntityType, int, str, "GazetteerEntry | None"]
+"""A typing decision: type, strength (2 prior, 3 cue, 4 frame), the rule's name, the gazetteer entry."""
+
+
+@dataclass
+class _Chunk:
+    """A candidate name and the cues around it, as the typing rules see it."""
+
+    first: int
+    last: int
+    words: list[str]
+    surface: str
+    before: str | None
+    after: str | None
+
+    def head(self, finder: "_Finder") -> EntityType | None:
+        return finder.head_type(self.words) if len(self.words) > 1 else None
+
+
+TYPING_RULES = (_Finder._by_gazetteer, _Finder._by_term, _Finder._by_described, _Finder._by_code,
+                _Finder._by_person, _Finder._by_legal_name)
+"""Typing evidence in order of trust: a gazetteer entry, a known term or standard, the head word or
+a cue word around the name, a model code, a person's shape beside a title, a known name with a legal tail."""
 
 
 def find_mentions(text: str, lexicon: Lexicon) -> list[Mention]:

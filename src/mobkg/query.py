@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import QueryError, UpdateRefused
+from .escapes import terminal_safe
 from .resources import data_dir
 from .stores import GraphStore, QueryKind, QueryResult
 
@@ -233,11 +234,19 @@ def _cell(term) -> str:
 
 
 def format_result(result: QueryResult, fmt: OutputFormat = OutputFormat.TABLE) -> str:
-    """Render a query result as an aligned table, CSV or JSON text."""
+    """Render a query result as an aligned table, CSV or JSON text.
+
+    The table (and the Turtle a CONSTRUCT prints in table format) is for a terminal, so
+    control characters and bidi overrides in the data are shown escaped
+    (:func:`~mobkg.escapes.terminal_safe`). CSV and JSON are data: they keep every
+    value exactly, so they are what to write to a file or pipe into a program.
+    """
     if result.kind is QueryKind.ASK:
         return json.dumps({"boolean": result.boolean}) if fmt == OutputFormat.JSON else str(result.boolean).lower()
     if result.kind is QueryKind.CONSTRUCT:
-        return result.graph.serialize(format="json-ld" if fmt == OutputFormat.JSON else "turtle")
+        if fmt == OutputFormat.JSON:
+            return result.graph.serialize(format="json-ld")
+        return terminal_safe(result.graph.serialize(format="turtle"), multiline=True)
     rows = [[_cell(term) for term in row] for row in result.rows]
     if fmt == OutputFormat.JSON:
         return json.dumps([dict(zip(result.variables, row)) for row in rows], ensure_ascii=False, indent=2)
@@ -247,8 +256,11 @@ def format_result(result: QueryResult, fmt: OutputFormat = OutputFormat.TABLE) -
         writer.writerow(result.variables)
         writer.writerows(rows)
         return buffer.getvalue().rstrip("\n")
-    widths = [max([len(v)] + [len(r[i]) for r in rows]) for i, v in enumerate(result.variables)]
-    line = "  ".join(v.ljust(w) for v, w in zip(result.variables, widths))
+    # The table is for a terminal: a label must not steer it (escape sequences, bidi overrides).
+    variables = [terminal_safe(v) for v in result.variables]
+    rows = [[terminal_safe(cell) for cell in row] for row in rows]
+    widths = [max([len(v)] + [len(r[i]) for r in rows]) for i, v in enumerate(variables)]
+    line = "  ".join(v.ljust(w) for v, w in zip(variables, widths))
     rule = "  ".join("-" * w for w in widths)
     body = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
     return "\n".join([line.rstrip(), rule, *body, f"({len(rows)} row{'s' if len(rows) != 1 else ''})"])

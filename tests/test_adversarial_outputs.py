@@ -67,6 +67,12 @@ RAW_TERMINAL_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u20
 HTML_PARSE_ERRORS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
 
 
+@pytest.fixture(autouse=True)
+def in_scratch_folder(tmp_path, monkeypatch):
+    """Run each test in its own folder, so nothing a command writes (a file called "-") lands in the checkout."""
+    monkeypatch.chdir(tmp_path)
+
+
 def run(*args):
     """``mobkg ARGS``; exceptions other than exits propagate, so a traceback fails the test."""
     return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
@@ -318,6 +324,15 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path, monkeypat
         write_output(target, b"new data")
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["kept.ttl"]
+
+
+def test_a_closed_stdout_pipe_is_a_one_line_error():
+    class ClosedPipe(io.BytesIO):
+        def write(self, data):
+            raise BrokenPipeError(32, "Broken pipe")
+
+    with pytest.raises(OutputError, match="^stdout: the program reading it closed the pipe"):
+        write_output("-", b"data", stdout=ClosedPipe())
 
 
 # --- 10. every XML output is legal XML 1.0 ------------------------------------

@@ -109,9 +109,13 @@ def write_output(target: str | os.PathLike, data: bytes, stdout: BinaryIO | None
         else:
             _replace_atomically(path, data, status)
     except BrokenPipeError:
-        raise OutputError(f"{name}: the program reading it closed the pipe before the end") from None
+        raise OutputError(f"{_shown(name)}: the program reading it closed the pipe before the end") from None
     except OSError as exc:
-        raise OutputError(f"{name}: cannot write ({exc.strerror or exc})") from None
+        raise OutputError(f"{_shown(name)}: cannot write ({exc.strerror or exc})") from None
+
+
+def _shown(name: str) -> str:
+    return "stdout" if name == STDOUT else name
 
 
 def _write_into(path: Path, data: bytes, status: os.stat_result) -> None:

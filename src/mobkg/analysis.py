@@ -17,6 +17,7 @@ from itertools import pairwise, product
 import networkx as nx
 
 from .errors import QueryError, StoreError
+from .escapes import terminal_safe
 from .export import entity_graph
 from .stores import GraphStore
 from .vocab import MOB, PROV, SCHEMA, EntityType, Predicate
@@ -177,7 +178,7 @@ def _centrality(graph: nx.MultiDiGraph, top: int) -> tuple[list[Centrality], boo
 
 
 def format_stats(stats: GraphStats) -> str:
-    """Render :class:`GraphStats` as the plain text ``mobkg stats`` prints."""
+    """Render :class:`GraphStats` as the plain text ``mobkg stats`` prints (names terminal-safe)."""
     span = "no dated releases"
     if stats.first_date:
         span = f"{stats.first_date.isoformat()} .. {stats.last_date.isoformat()}"
@@ -194,9 +195,10 @@ def format_stats(stats: GraphStats) -> str:
     ]
     if stats.central:
         note = " (betweenness estimated from a sample)" if stats.betweenness_sampled else ""
-        width = max(len(str(c.entity)) for c in stats.central)
+        names = [terminal_safe(str(c.entity)) for c in stats.central]
+        width = max(map(len, names))
         lines += ["", f"most central entities{note}", f"  {'entity':{width}}  degree  betweenness"]
-        lines += [f"  {c.entity!s:{width}}  {c.degree:>6}  {c.betweenness:>11.4f}" for c in stats.central]
+        lines += [f"  {name:{width}}  {c.degree:>6}  {c.betweenness:>11.4f}" for name, c in zip(names, stats.central)]
     return "\n".join(lines)
 
 
@@ -278,7 +280,7 @@ def _hop(graph: nx.MultiDiGraph, a: str, b: str) -> Hop:
 
 
 def format_path(hops: list[Hop]) -> str:
-    """Render a path one hop per line, arrows showing the direction each fact was stated.
+    """Render a path one hop per line, arrows showing the direction each fact was stated (names terminal-safe).
 
     >>> a, b = EntityRef("urn:a", "Ada", "Person"), EntityRef("urn:b", "Acme", "Company")
     >>> print(format_path([Hop(a, "worksFor", b, True)]))
@@ -287,8 +289,8 @@ def format_path(hops: list[Hop]) -> str:
     """
     if not hops:
         return "(the two names denote the same entity)"
-    lines = [str(hops[0].start)]
+    lines = [terminal_safe(str(hops[0].start))]
     for hop in hops:
         arrow = f"--{hop.predicate}-->" if hop.forward else f"<--{hop.predicate}--"
-        lines.append(f"  {arrow} {hop.end}")
+        lines.append(f"  {arrow} {terminal_safe(str(hop.end))}")
     return "\n".join(lines)

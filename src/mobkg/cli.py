@@ -11,16 +11,16 @@ import contextlib
 import functools
 import json
 import os
-import re
 import sys
-from pathlib import Path
 
 import click
 
 from . import __version__
-from .errors import MobkgError, ShapeViolation
+from .errors import MobkgError, OutputError, ShapeViolation
+from .escapes import terminal_safe
 from .export import EXPORT_STEPS, ExportFormat, export_store
 from .ingest import ingest
+from .outputs import STDOUT, check_output_path, write_output
 from .query import DEFAULT_TIMEOUT, OutputFormat, read_query_text, saved_queries, stream_query, write_result
 from .stores import open_store
 from .validate import validate_graphs
@@ -33,20 +33,18 @@ class MobkgClickError(click.ClickException):
 
     def __init__(self, error: MobkgError):
         # A shapes report is meant to span lines; any other message is one line, even when a
-        # file name or a parser's reason holds newlines or bytes that are not UTF-8.
-        super().__init__(str(error) if isinstance(error, ShapeViolation) else _one_line(str(error)))
+        # file name or a parser's reason holds newlines or bytes that are not UTF-8. Neither
+        # lets a terminal escape sequence from the data through.
+        message = str(error)
+        super().__init__(terminal_safe(message, multiline=True) if isinstance(error, ShapeViolation) else _one_line(message))
         self.exit_code = error.exit_code
 
     def show(self, file=None) -> None:
         click.echo(f"Error: {self.format_message()}", err=True)
 
 
-_LINE_BREAKING = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
-
-
 def _one_line(message: str) -> str:
-    message = message.encode("utf-8", "backslashreplace").decode("utf-8")
-    return _LINE_BREAKING.sub(lambda found: ascii(found.group(0))[1:-1], message)
+    return terminal_safe(message)
 
 
 @contextlib.contextmanager
@@ -90,6 +88,27 @@ def _chosen_store(store_path: str, endpoint: str | None) -> tuple[str, str | Non
     elif explicit_store:
         endpoint = None  # the command line says which store; MOBKG_ENDPOINT is only a default
     return store_path, endpoint
+
+
+class OutputPath(click.ParamType):
+    """An ``-o`` target: a file, a symlink, a FIFO, a device or ``-``; a folder or a missing folder is a usage error."""
+
+    name = "file"
+
+    def convert(self, value, param, ctx):
+        try:
+            check_output_path(value)
+        except OutputError as error:
+            self.fail(_one_line(str(error)), param, ctx)
+        return value
+
+
+def write_reported(output: str, data: bytes, what: str = "") -> None:
+    """Write ``data`` to ``output`` and say so (on stderr when the data itself goes to stdout)."""
+    with reported():
+        write_output(output, data)
+    shown = "stdout" if output == STDOUT else _one_line(output)
+    click.echo(f"wrote {shown} ({len(data)} bytes){what}", err=output == STDOUT)
 
 
 @contextlib.contextmanager
@@ -142,7 +161,7 @@ def build(paths, store_path, endpoint, skip_bad, force, jobs):
         f"{summary.unchanged} unchanged, {summary.corrections} corrections{extra}, "
         f"{summary.entities} entities, {summary.facts} facts; validation: conforms"
     )
-    click.echo(f"store: {store.location if endpoint else os.path.abspath(store_path)}")
+    click.echo(f"store: {_one_line(store.location if endpoint else os.path.abspath(store_path))}")
 
 
 def _counted(items, bar):
@@ -223,31 +242,21 @@ def queries():
     width = max((len(name) for name in saved), default=0)
     for name, query_ in saved.items():
         params = " ".join(f"--param {p}=..." for p in query_.params)
-        click.echo(f"{name:{width}}  {query_.description}" + (f"  [{params}]" if params else ""))
+        click.echo(_one_line(f"{name:{width}}  {query_.description}" + (f"  [{params}]" if params else "")))
 
 
 @cli.command()
 @store_options
 @click.option("--format", "fmt", type=click.Choice([f.value for f in ExportFormat]), required=True,
               help="Serialisation to write.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True, help="File to write.")
+@click.option("-o", "--output", type=OutputPath(), required=True,
+              help="File, symlink, FIFO or device to write; - for stdout.")
 def export(store_path, endpoint, fmt, output):
     """Export the store as Turtle, N-Quads, TriG, JSON-LD or GraphML."""
     with opened(store_path, endpoint, read_only=True) as store, reported(), \
             progress_bar(f"exporting {fmt}", "step", total=EXPORT_STEPS) as bar:
         data = export_store(store, ExportFormat(fmt), progress=bar.update)
-    _write_atomically(Path(output), data)
-    click.echo(f"wrote {output} ({len(data)} bytes)")
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.tmp")
-    try:
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise click.ClickException(f"{path}: cannot write ({exc.strerror or exc})") from None
+    write_reported(output, data)
 
 
 @cli.command(name="eval")
@@ -261,7 +270,8 @@ def eval_command(gold_dir, releases_dir, as_json, verbose):
 
     with reported():
         report = evaluate(gold_dir, releases_dir)
-    click.echo(json.dumps(report.as_dict(verbose), indent=2) if as_json else format_report(report, verbose))
+    click.echo(json.dumps(report.as_dict(verbose), indent=2) if as_json
+               else terminal_safe(format_report(report, verbose), multiline=True))
 
 
 @cli.command()
@@ -274,7 +284,7 @@ def serve(store_path, port, bind):
     from .server import OxigraphServer
 
     with reported(), OxigraphServer(store_path, port=port, bind=bind) as server:
-        click.echo(f"serving {os.path.abspath(store_path)} at {server.url} (SPARQL: {server.url}/query, "
+        click.echo(f"serving {_one_line(os.path.abspath(store_path))} at {server.url} (SPARQL: {server.url}/query, "
                    f"graphs: {server.url}/store); use --endpoint {server.url}; Ctrl-C stops")
         status = server.wait()
     if status:
@@ -314,16 +324,15 @@ def path(source, target, store_path, endpoint):
 @click.option("--focus", metavar="NAME", help="Show only the neighbourhood of the entity with this name or alias.")
 @click.option("--depth", type=click.IntRange(min=0), default=2, show_default=True,
               help="With --focus: how many facts away from it to show.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default="graph.html",
-              show_default=True, help="HTML file to write.")
+@click.option("-o", "--output", type=OutputPath(), default="graph.html",
+              show_default=True, help="HTML file (or symlink, FIFO, device) to write; - for stdout.")
 def viz(store_path, endpoint, focus, depth, output):
     """Write the graph as one self-contained interactive HTML page (no network needed to view it)."""
     from .viz import render_html
 
     with opened(store_path, endpoint, read_only=True) as store, reported():
         page = render_html(store, focus=focus, depth=depth)
-    _write_atomically(Path(output), page.encode("utf-8"))
-    click.echo(f"wrote {output} ({len(page.encode('utf-8'))} bytes); open it in a browser")
+    write_reported(output, page.encode("utf-8"), "; open it in a browser")
 
 
 def main() -> None:

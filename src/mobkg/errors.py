@@ -10,6 +10,7 @@ turns each into a one-line message and an exit code, never a traceback::
     ├── StoreError              exit 1   the store cannot be opened, locked, reached or written
     │   └── EndpointError       exit 2   a remote endpoint's URL (or its limits) is malformed
     ├── LexiconError            exit 1   a lexicon or pattern file an analyst edited is invalid
+    ├── OutputError             exit 1   an export or page cannot be written where -o points
     ├── QueryError              exit 2   SPARQL text or a saved-query parameter is wrong
     │   └── UpdateRefused       exit 2   an UPDATE was given where only queries are allowed
     └── ShapeViolation          exit 3   the data does not conform to ontology/shapes.ttl
@@ -27,6 +28,7 @@ __all__ = [
     "StoreError",
     "EndpointError",
     "LexiconError",
+    "OutputError",
     "QueryError",
     "UpdateRefused",
     "ShapeViolation",
@@ -93,6 +95,10 @@ class EndpointError(StoreError):
 
 class LexiconError(MobkgError):
     """A file under ``mobkg/lexicons/`` cannot be used (bad YAML, bad pattern, unknown type)."""
+
+
+class OutputError(MobkgError):
+    """An output (``export -o``, ``viz -o``) cannot be written: a folder, a missing folder, a full disk."""
 
 
 class QueryError(MobkgError):

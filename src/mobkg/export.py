@@ -2,7 +2,9 @@
 
 GraphML is the analyst's view: one node per entity (label, type, aliases, number
 of releases that mention it) and one edge per fact (predicate, releases, dates),
-so it opens in networkx, Gephi or yEd.
+so it opens in networkx, Gephi or yEd. GraphML is XML 1.0, which cannot carry
+every character a release may hold: those it forbids are written escaped
+(:func:`mobkg.escapes.xml_safe`). The RDF formats carry every value exactly.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from rdflib import RDF, RDFS, Dataset, Graph
 from rdflib.namespace import SKOS
 
 from .build import bind_prefixes
+from .escapes import xml_safe
 from .stores import GraphStore
 from .vocab import MOB, SCHEMA, EntityType, Predicate
 
@@ -171,10 +174,9 @@ def export_store(store: GraphStore, fmt: ExportFormat, progress: Callable[[int],
     if fmt is ExportFormat.GRAPHML:
         network = entity_graph(store)
         step(2)
-        buffer = io.BytesIO()
-        nx.write_graphml(network, buffer)
+        data = _graphml(network)
         step(1)
-        return buffer.getvalue()
+        return data
     dataset = load_dataset(store)
     step(1)
     if fmt is ExportFormat.TRIG:
@@ -190,6 +192,23 @@ def export_store(store: GraphStore, fmt: ExportFormat, progress: Callable[[int],
         return _serialise_union(union, fmt)
     finally:
         step(1)
+
+
+def _graphml(network: nx.MultiDiGraph) -> bytes:
+    """GraphML of ``network`` with every string made legal XML 1.0, so no label can break the file."""
+    legal = nx.MultiDiGraph()
+    legal.add_nodes_from((xml_safe(node), _xml_safe_values(attrs)) for node, attrs in network.nodes(data=True))
+    legal.add_edges_from(
+        (xml_safe(s), xml_safe(o), xml_safe(key), _xml_safe_values(attrs))
+        for s, o, key, attrs in network.edges(keys=True, data=True)
+    )
+    buffer = io.BytesIO()
+    nx.write_graphml(legal, buffer)
+    return buffer.getvalue()
+
+
+def _xml_safe_values(attrs: dict) -> dict:
+    return {name: xml_safe(value) if isinstance(value, str) else value for name, value in attrs.items()}
 
 
 def _serialise_union(union: Graph, fmt: ExportFormat) -> bytes:

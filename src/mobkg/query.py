@@ -51,6 +51,7 @@ from typing import TextIO
 import pyoxigraph as ox
 
 from .errors import QueryError, UpdateRefused
+from .escapes import terminal_safe
 from .resources import data_dir
 from .sparql import bind_values, federated, outer_variables
 from .stores import EmbeddedStore, GraphStore, QueryKind, QueryResult
@@ -345,12 +346,20 @@ def _cell(term) -> str:
 
 
 def format_result(result: QueryResult, fmt: OutputFormat = OutputFormat.TABLE) -> str:
-    """Render a query result as an aligned table, CSV, JSON or JSON Lines text."""
+    """Render a query result as an aligned table, CSV, JSON or JSON Lines text.
+
+    The table (and the Turtle a CONSTRUCT prints in table format) is for a terminal, so
+    control characters and bidi overrides in the data are shown escaped
+    (:func:`~mobkg.escapes.terminal_safe`). CSV, JSON and JSON Lines are data: they keep
+    every value exactly, so they are what to write to a file or pipe into a program.
+    """
     as_json = fmt in {OutputFormat.JSON, OutputFormat.JSONL}
     if result.kind is QueryKind.ASK:
         return json.dumps({"boolean": result.boolean}) if as_json else str(result.boolean).lower()
     if result.kind is QueryKind.CONSTRUCT:
-        return result.graph.serialize(format="json-ld" if as_json else "turtle")
+        if as_json:
+            return result.graph.serialize(format="json-ld")
+        return terminal_safe(result.graph.serialize(format="turtle"), multiline=True)
     rows = [[_cell(term) for term in row] for row in result.rows]
     if fmt == OutputFormat.JSONL:
         return "\n".join(json.dumps(dict(zip(result.variables, row)), ensure_ascii=False) for row in rows)
@@ -362,8 +371,11 @@ def format_result(result: QueryResult, fmt: OutputFormat = OutputFormat.TABLE) -
         writer.writerow(result.variables)
         writer.writerows(rows)
         return buffer.getvalue().rstrip("\n")
-    widths = [max([len(v)] + [len(r[i]) for r in rows]) for i, v in enumerate(result.variables)]
-    line = "  ".join(v.ljust(w) for v, w in zip(result.variables, widths))
+    # The table is for a terminal: a label must not steer it (escape sequences, bidi overrides).
+    variables = [terminal_safe(v) for v in result.variables]
+    rows = [[terminal_safe(cell) for cell in row] for row in rows]
+    widths = [max([len(v)] + [len(r[i]) for r in rows]) for i, v in enumerate(variables)]
+    line = "  ".join(v.ljust(w) for v, w in zip(variables, widths))
     rule = "  ".join("-" * w for w in widths)
     body = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
     return "\n".join([line.rstrip(), rule, *body, f"({len(rows)} row{'s' if len(rows) != 1 else ''})"])

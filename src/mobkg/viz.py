@@ -4,7 +4,11 @@ The page needs no network when viewed: the stylesheet and script in
 ``viz_assets/`` (written for mobkg; no third-party code) are inlined, and the
 graph travels as JSON in a ``<script type="application/json">`` element. Every
 ``<``, ``>`` and ``&`` in that JSON is written as a ``\\u`` escape, so no label or
-evidence sentence can close the element early.
+evidence sentence can close the element early, and so is every character HTML
+reports as a parse error (controls, DEL, C1 controls, surrogates, noncharacters
+such as U+FFFE): the page stays well formed and the browser still gets the data
+exactly. The page title, text for a human, is made terminal-safe and legal XML
+(:mod:`mobkg.escapes`).
 
 Entities are coloured by type; each edge is one distinct fact and carries, for
 every release that states it, the release's headline, date and evidence sentences.
@@ -23,6 +27,7 @@ import networkx as nx
 from rdflib import RDF
 
 from .analysis import resolve_name
+from .escapes import terminal_safe, xml_safe
 from .export import entity_graph, store_quads
 from .stores import GraphStore
 from .vocab import MOB, SCHEMA, EntityType
@@ -138,10 +143,20 @@ def embed_json(value: object) -> str:
     '{"label":"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026"}'
     """
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
-        text = text.replace(char, escape)
-    return text
+    return _UNSAFE_IN_SCRIPT.sub(_json_escape, text)
+
+
+# Markup, the separators that end a JavaScript line, and what HTML calls a parse error in
+# its input: DEL and C1 controls, surrogates, noncharacters (json.dumps escapes C0 itself).
+_UNSAFE_IN_SCRIPT = re.compile(
+    "[<>&\u2028\u2029\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+    + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(1, 17)) + "]"
+)
+
+
+def _json_escape(found: re.Match) -> str:
+    encoded = found.group(0).encode("utf-16-be", "surrogatepass")
+    return "".join(f"\\u{int.from_bytes(encoded[i:i + 2], 'big'):04x}" for i in range(0, len(encoded), 2))
 
 
 _MARKER = re.compile(r"__MOBKG_(CSS|JS|TITLE|DATA)__")
@@ -165,7 +180,7 @@ def render_html(store: GraphStore, focus: str | None = None, depth: int = 2) -> 
     values = {
         "CSS": _asset("graph.css"),
         "JS": _asset("graph.js"),
-        "TITLE": html.escape(title),
+        "TITLE": html.escape(xml_safe(terminal_safe(title))),
         "DATA": embed_json(data),
     }
     # One pass, so text inside a value (a label, say) is never taken for a marker.

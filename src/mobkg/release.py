@@ -234,9 +234,15 @@ def is_boilerplate(block: str) -> bool:
     return bool(_BOILERPLATE_RE.match(block.strip()))
 
 
+_TYPOGRAPHIC = {0x00A0: " ", 0x2009: " ", 0x202F: " ", 0x200B: None, 0x2010: "-", 0x2011: "-"}
+"""No-break and thin spaces become spaces, zero-width spaces go, Unicode and no-break hyphens become "-"."""
+
+
 def clean_block(block: str) -> str:
     """Normalise whitespace and typographic oddities of one body block."""
-    block = unicodedata.normalize("NFC", block).replace("\u00a0", " ").replace("\u200b", "")
+    block = unicodedata.normalize("NFC", block).translate(_TYPOGRAPHIC)
+    # Two sentences glued by a scrape: "... thermal expertise.The partnership aims ..." (not "U.S." or "Autoware.AI").
+    block = re.sub(r"(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])", " ", block)
     # A web address glued to the next heading by a scrape: "www.acme.com.About Acme" -> "www.acme.com. About Acme".
     block = re.sub(r"(\.(?:com|org|net|io|ai|co|de|eu|uk|cn|jp|fr|it|es|nl|ch|se|kr|in)\.)(?=[A-Z])", r"\1 ", block)
     return re.sub(r"[ \t\r\f\v]+", " ", block).strip()

@@ -217,9 +217,17 @@ class _Finder:
                     j += 1
                 else:
                     break
-            spans.append((i, j))
+            spans.extend(self._split_repeat(i, j))
             i = j
         return spans
+
+    def _split_repeat(self, first: int, last: int) -> list[tuple[int, int]]:
+        """``About Acme Acme is ...``: a heading glued to the sentence it heads repeats the name; two names."""
+        words = [t.text for t in self.tokens[first:last]]
+        half = len(words) // 2
+        if len(words) >= 2 and len(words) % 2 == 0 and words[:half] == words[half:]:
+            return [(first, first + half), (first + half, last)]
+        return [(first, last)]
 
     def _ends_name(self, index: int) -> bool:
         """True when the token at ``index`` is a legal form (Inc, GmbH, AG) that no further legal form

@@ -296,7 +296,8 @@ def _without_modifiers(items: tuple[str, ...], lexicon: Lexicon) -> tuple[str, .
         words = item.split()
         while words and words[0] in modifiers:
             words.pop(0)
-        if not words or words[0] in _CLAUSE_VERBS or (len(words) == 1 and _ADJECTIVE.fullmatch(words[0])):
+        if not words or words[0] in _CLAUSE_VERBS or (len(words) == 1 and _ADJECTIVE.fullmatch(words[0])) \
+                or " ".join(words) in lexicon.words("not_sectors"):
             continue
         kept.append(" ".join(words))
     return tuple(kept)

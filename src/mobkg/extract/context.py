@@ -193,6 +193,24 @@ def trim_people_after_titles(text: str, mentions: list[Mention]) -> None:
             mention.text = mention.text[cut:]
 
 
+_PLACE_SHAPE = re.compile(r"[A-Z][\w.'’\-]+(?: [A-Z][\w.'’\-]+){0,2}")
+
+
+def type_places_before_regions(text: str, mentions: list[Mention], lexicon: Lexicon) -> None:
+    """"Mishawaka, Indiana", "Oshkosh, Wis.": a name nothing else typed, followed by a known region
+    (or a region's postal abbreviation with its period), is a place."""
+    ordered = sorted(mentions, key=lambda m: m.start)
+    for mention, after in zip(ordered, ordered[1:] + [None]):
+        if mention.type is not None or not _PLACE_SHAPE.fullmatch(mention.text):
+            continue
+        rest = text[mention.end:]
+        region = after is not None and after.type is T.PLACE and after.entry is not None \
+            and re.fullmatch(r",\s*", text[mention.end:after.start]) and not re.match(r"[-‑'’]", text[after.end:after.end + 1])
+        abbreviation = re.match(r",\s+([A-Z][a-z]{1,4}\.)(?=[\s,;)]|$)", rest)
+        if region or (abbreviation and abbreviation.group(1) in lexicon.dateline_abbreviations):
+            mention.type, mention.strength, mention.rule = T.PLACE, 3, "place-before-region"
+
+
 def type_surnames(parsed: list["ParsedSentence"], known: dict[str, EntityType]) -> None:
     """"Quill, who joins in June, ...": an untyped word that is the surname of a person named in full."""
     surnames = {s.split()[-1] for s, t in known.items() if t is T.PERSON and len(s.split()) >= 2}

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ..vocab import EntityType
 from .lexicon import GazetteerEntry, Lexicon
@@ -359,6 +360,77 @@ class _Finder:
                 return typed
         return None
 
+    # -- from a chunk to a mention --------------------------------------------------------
+    def mention(self, first: int, last: int) -> Mention:
+        """The mention of the chunk ``first``..``last``, typed; an untyped one is a candidate that
+        release-level context (brand lists, member lists) may still type."""
+        if first > 0 and _YEAR.fullmatch(self.tokens[first - 1].text) \
+                and self.head_type([t.text for t in self.tokens[first:last]]) is T.EVENT:
+            first -= 1  # a year right before an event name belongs to it: "2025 Acme User Summit"
+        heads = _Heads(self.trailing_heads(last, self.words("product_heads")),
+                       self.trailing_heads(last, self.words("technology_heads") - _NOT_TECH_NAME_HEADS))
+        typed = self.type_chunk(first, last)
+        for rule in (self._named_product, self._organisation_technology, self._named_technology, self._named_by_noun):
+            typed = rule(first, last, heads, typed)
+        if typed is not None and typed[3] is None and _not_a_name(self.tokens[first:last], self.lexicon):
+            typed = None  # "the Merger", "Green Bonds", "EV": terms, not names
+        return self._built(first, last, heads, typed or (None, 0, "candidate", None))
+
+    def _named_product(self, first: int, last: int, heads: _Heads, typed: Typed | None) -> Typed | None:
+        """"the Corvina X5 SUV": a name before a specific product noun."""
+        tokens, count = self.tokens, heads.product
+        specific = count and tokens[last + count - 1].lower not in _GENERIC_PRODUCT_WORDS \
+            and not (last - first == 1 and re.search(r"-[a-z]{4,}$", tokens[first].text))  # "D-segment SUV"
+        if typed is None and specific and (first > 0 or last - first > 1 or not tokens[first].text.istitle()):
+            return T.PRODUCT, 2, "named-product", None
+        return typed
+
+    def _organisation_technology(self, first: int, last: int, heads: _Heads, typed: Typed | None) -> Typed | None:
+        """"the Classiq platform", "the Arm architecture": the organisation's technology, named after it."""
+        if typed is not None and typed[0] in (T.COMPANY, T.BRAND) and heads.technology \
+                and " ".join(t.lower for t in self.tokens[last:last + heads.technology]) in self.words("owned_technology_heads"):
+            return T.TECHNOLOGY, 3, "organisation-technology", None
+        return typed
+
+    def _named_technology(self, first: int, last: int, heads: _Heads, typed: Typed | None) -> Typed | None:
+        """"the Strata platform": a name before a technology noun (not a plain capitalised word)."""
+        tokens = self.tokens
+        plain_word = last - first == 1 and tokens[first].text.istitle() and not any(c.isdigit() for c in tokens[first].text)
+        if typed is None and heads.technology and (last - first > 1 or len(tokens[first].text) > 2) \
+                and tokens[first].lower not in self.stop and not plain_word:
+            return T.TECHNOLOGY, 2, "named-technology", None
+        return typed
+
+    def _named_by_noun(self, first: int, last: int, heads: _Heads, typed: Typed | None) -> Typed | None:
+        """A name before a type noun ("Acme brand", "Strata programme") when nothing else typed it."""
+        if typed is not None and typed[0] is not None:
+            return typed
+        kind = _TYPE_NOUNS.get(self.tokens[last].lower if last < len(self.tokens) else "")
+        if kind is not None and (not self.tokens[first].text.istitle() or last - first > 1):
+            return kind, 2, "named-" + kind.value.lower(), None
+        return typed
+
+    def _built(self, first: int, last: int, heads: _Heads, typed: Typed) -> Mention:
+        """The mention itself: a product or technology keeps its head noun as an alias (or in its name)."""
+        entity_type, strength, rule, entry = typed
+        tokens, text = self.tokens, self.text
+        start, end = tokens[first].start, tokens[last - 1].end
+        surface = text[start:end]
+        aliases: set[str] = set()
+        if entity_type is T.PRODUCT and heads.product:
+            aliases.add(text[start:tokens[last + heads.product - 1].end])
+        if entity_type is T.TECHNOLOGY and heads.technology:
+            full = text[start:tokens[last + heads.technology - 1].end]
+            if tokens[last + heads.technology - 1].lower == "technology" \
+                    or self.head_type([t.text for t in tokens[first:last]]) is T.TECHNOLOGY:
+                aliases.add(full)
+            else:
+                aliases.add(surface)
+                surface, end = full, tokens[last + heads.technology - 1].end
+        mention = Mention(start, end, surface, entity_type, strength, aliases, entry, rule=rule)
+        mention.defined_alias = defined_alias(text, end)
+        return mention
+
     # -- typing rules, in the order they are tried (each returns None when it has no evidence) --
     def _by_gazetteer(self, chunk: _Chunk) -> Typed | None:
         entries = self.gazetteer(chunk.surface)
@@ -460,6 +532,16 @@ def _not_a_name(tokens: list[Token], lexicon: Lexicon) -> bool:
     return last in lexicon.words("not_name_heads") and not any(t.lower in lexicon.words("legal_suffixes") for t in tokens)
 
 
+class _Heads(NamedTuple):
+    """How many product / technology head nouns follow a chunk ("X5 [SUV]", "Strata [platform]")."""
+
+    product: int
+    technology: int
+
+
+_NOT_TECH_NAME_HEADS = frozenset({"model", "network", "pilot", "motor", "assistant", "suite"})
+"""Technology heads that do not make the name before them a technology ("Acme network")."""
+
 Typed = tuple[EntityType, int, str, "GazetteerEntry | None"]
 """A typing decision: type, strength (2 prior, 3 cue, 4 frame), the rule's name, the gazetteer entry."""
 
@@ -488,55 +570,5 @@ a cue word around the name, a model code, a person's shape beside a title, a kno
 def find_mentions(text: str, lexicon: Lexicon) -> list[Mention]:
     """Typed mentions of one sentence, non-overlapping, in text order."""
     finder = _Finder(text, lexicon)
-    tokens = finder.tokens
-    mentions: list[Mention] = []
-    for first, last in finder.chunks():
-        # A year right before an event name belongs to it: "2025 Acme User Summit".
-        if first > 0 and _YEAR.fullmatch(tokens[first - 1].text):
-            words = [t.text for t in tokens[first:last]]
-            if finder.head_type(words) is T.EVENT:
-                first -= 1
-        typed = finder.type_chunk(first, last)
-        product_heads = finder.trailing_heads(last, lexicon.words("product_heads"))
-        tech_heads = finder.trailing_heads(last, lexicon.words("technology_heads") - {"model", "network", "pilot", "motor", "assistant", "suite"})
-        specific = product_heads and tokens[last + product_heads - 1].lower not in _GENERIC_PRODUCT_WORDS \
-            and not (last - first == 1 and re.search(r"-[a-z]{4,}$", tokens[first].text))  # "D-segment SUV"
-        if typed is None and specific and (first > 0 or last - first > 1 or not tokens[first].text.istitle()):
-            typed = (T.PRODUCT, 2, "named-product", None)
-        if typed is not None and typed[0] in (T.COMPANY, T.BRAND) and tech_heads \
-                and " ".join(t.lower for t in tokens[last:last + tech_heads]) in lexicon.words("owned_technology_heads"):
-            # "the Classiq platform", "the Arm architecture": the organisation's technology, named after it.
-            typed = (T.TECHNOLOGY, 3, "organisation-technology", None)
-        plain_word = last - first == 1 and tokens[first].text.istitle() and not any(c.isdigit() for c in tokens[first].text)
-        if typed is None and tech_heads and (last - first > 1 or len(tokens[first].text) > 2) \
-                and tokens[first].lower not in finder.stop and not plain_word:
-            typed = (T.TECHNOLOGY, 2, "named-technology", None)
-        if typed is None or typed[0] is None:
-            kind = _TYPE_NOUNS.get(tokens[last].lower if last < len(tokens) else "")
-            if kind is not None and not tokens[first].text.istitle() or kind is not None and last - first > 1:
-                typed = (kind, 2, "named-" + kind.value.lower(), None)
-        if typed is not None and typed[3] is None and _not_a_name(tokens[first:last], lexicon):
-            typed = None  # "the Merger", "Green Bonds", "EV": terms, not names
-        if typed is None:
-            # Untyped candidate: the release-level context (brand lists, member lists) may type it.
-            typed = (None, 0, "candidate", None)
-        entity_type, strength, rule, entry = typed
-        start, end = tokens[first].start, tokens[last - 1].end
-        surface = text[start:end]
-        aliases: set[str] = set()
-        if entity_type is T.PRODUCT and product_heads:
-            aliases.add(text[start:tokens[last + product_heads - 1].end])
-        if entity_type is T.TECHNOLOGY and tech_heads:
-            full = text[start:tokens[last + tech_heads - 1].end]
-            head_word = tokens[last + tech_heads - 1].lower
-            if head_word == "technology" or finder.head_type([t.text for t in tokens[first:last]]) is T.TECHNOLOGY:
-                aliases.add(full)
-            else:
-                aliases.add(surface)
-                surface, end = full, tokens[last + tech_heads - 1].end
-        mention = Mention(start, end, surface, entity_type, strength, aliases, entry, rule=rule)
-        mention.defined_alias = defined_alias(text, end)
-        mentions.append(mention)
-    mentions.sort(key=lambda m: m.start)
-    return mentions
+    return sorted((finder.mention(first, last) for first, last in finder.chunks()), key=lambda m: m.start)
 

@@ -171,56 +171,65 @@ class _Finder:
 
     def chunks(self) -> list[tuple[int, int]]:
         """Maximal runs of name tokens as (first, last+1) token indexes."""
-        tokens, spans, i = self.tokens, [], 0
-        while i < len(tokens):
-            token = tokens[i]
-            if not _capitalised(token):
-                i += 1
+        spans, i = [], 0
+        while i < len(self.tokens):
+            skip = self._not_a_start(i)
+            if skip:
+                i += skip
                 continue
-            title = self.title_length(i)
-            if title:
-                i += title
-                continue
-            if token.lower in self.stop and not token.text.isupper():
-                # "New York", "Global Battery Alliance": a soft stop word may open a longer name;
-                # after "said", even "He" may be a surname ("said He Xiaopeng, CEO of ...").
-                nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-                after_speech = i > 0 and tokens[i - 1].lower in {"said", "says"}
-                soft = (token.lower not in _FUNCTION_WORDS or after_speech) and nxt is not None and _capitalised(nxt) \
-                    and nxt.lower not in self.stop and not self._is_title(i + 1)
-                if not soft:
-                    i += 1
-                    continue
             j = i + 1
-            while j < len(tokens):
-                nxt = tokens[j]
-                if nxt.text.isupper() and nxt.lower in self.generic_products:
-                    break  # "TIGGO 8 SUV": the class word is not part of the name
-                if _capitalised(nxt) and not self._is_title(j) and nxt.lower not in _FUNCTION_WORDS | _CALENDAR:
-                    j += 1
-                    if self._ends_name(j - 1):
-                        break  # "Acme Inc Acme is ...": a name ends with its legal form
-                elif nxt.text[0].isdigit() and self._is_code(j):
-                    j += 1
-                elif nxt.lower in _CONNECTORS and j + 1 < len(tokens) and _capitalised(tokens[j + 1]) \
-                        and not self._is_title(j + 1) and tokens[j + 1].lower not in self.stop:
-                    j += 2
-                elif nxt.lower == "of" and j + 2 < len(tokens) and tokens[j + 1].lower == "the" \
-                        and _capitalised(tokens[j + 2]) and tokens[j + 2].lower not in self.stop and not self._is_title(j + 2) \
-                        and self.head_type([tokens[j - 1].text]) in (T.ALLIANCE, T.COMPANY, T.INITIATIVE):
-                    j += 3  # "German Association of the Automotive Industry"
-                elif nxt.text == "," and j + 1 < len(tokens) and tokens[j + 1].lower in self.words("legal_suffixes") \
-                        and tokens[j + 1].lower not in {"group", "company", "holding", "holdings"}:
-                    j += 2
-                    if self._ends_name(j - 1):
-                        break
-                elif nxt.lower in self.words("legal_suffixes") and nxt.text not in {"group", "company", "holding"} and "." in nxt.text:
-                    j += 1
-                else:
+            while j < len(self.tokens):
+                step, ends = self._continuation(j)
+                j += step
+                if not step or ends:
                     break
             spans.extend(self._split_repeat(i, j))
             i = j
         return spans
+
+    def _not_a_start(self, i: int) -> int:
+        """0 when a name may start at token ``i``, else how many tokens to pass over."""
+        token = self.tokens[i]
+        if not _capitalised(token):
+            return 1
+        title = self.title_length(i)
+        if title:
+            return title
+        if token.lower in self.stop and not token.text.isupper():
+            # "New York", "Global Battery Alliance": a soft stop word may open a longer name;
+            # after "said", even "He" may be a surname ("said He Xiaopeng, CEO of ...").
+            nxt = self.tokens[i + 1] if i + 1 < len(self.tokens) else None
+            after_speech = i > 0 and self.tokens[i - 1].lower in {"said", "says"}
+            soft = (token.lower not in _FUNCTION_WORDS or after_speech) and nxt is not None and _capitalised(nxt) \
+                and nxt.lower not in self.stop and not self._is_title(i + 1)
+            return 0 if soft else 1
+        return 0
+
+    def _continuation(self, j: int) -> tuple[int, bool]:
+        """How many tokens from ``j`` continue the name before them (0: it ends), and whether the
+        name ends right after them (a legal form: "Acme Inc Acme is ...")."""
+        tokens = self.tokens
+        nxt = tokens[j]
+        suffixes = self.words("legal_suffixes")
+        if nxt.text.isupper() and nxt.lower in self.generic_products:
+            return 0, False  # "TIGGO 8 SUV": the class word is not part of the name
+        if _capitalised(nxt) and not self._is_title(j) and nxt.lower not in _FUNCTION_WORDS | _CALENDAR:
+            return 1, self._ends_name(j)
+        if nxt.text[0].isdigit() and self._is_code(j):
+            return 1, False
+        if nxt.lower in _CONNECTORS and j + 1 < len(tokens) and _capitalised(tokens[j + 1]) \
+                and not self._is_title(j + 1) and tokens[j + 1].lower not in self.stop:
+            return 2, False
+        if nxt.lower == "of" and j + 2 < len(tokens) and tokens[j + 1].lower == "the" \
+                and _capitalised(tokens[j + 2]) and tokens[j + 2].lower not in self.stop and not self._is_title(j + 2) \
+                and self.head_type([tokens[j - 1].text]) in (T.ALLIANCE, T.COMPANY, T.INITIATIVE):
+            return 3, False  # "German Association of the Automotive Industry"
+        if nxt.text == "," and j + 1 < len(tokens) and tokens[j + 1].lower in suffixes \
+                and tokens[j + 1].lower not in {"group", "company", "holding", "holdings"}:
+            return 2, self._ends_name(j + 1)
+        if nxt.lower in suffixes and nxt.text not in {"group", "company", "holding"} and "." in nxt.text:
+            return 1, False
+        return 0, False
 
     def _split_repeat(self, first: int, last: int) -> list[tuple[int, int]]:
         """``About Acme Acme is ...``: a heading glued to the sentence it heads repeats the name; two names."""

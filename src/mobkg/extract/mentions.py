@@ -493,6 +493,26 @@ class _Finder:
             return T.PRODUCT, 3, "described-product", None
         return None
 
+    def _by_marque(self, chunk: _Chunk) -> Typed | None:
+        """"Honda Civic", "VinFast VF 6": a known marque followed by a model name is a product."""
+        if not 2 <= len(chunk.words) <= 4:
+            return None
+        blocked = self.words("legal_suffixes") | self.words("company_heads") | self.words("alliance_heads")
+        for cut in range(min(2, len(chunk.words) - 1), 0, -1):
+            marque = [e for e in self.gazetteer(self.span_text(chunk.first, chunk.first + cut)) if e.type is T.BRAND]
+            tail = chunk.words[cut:]
+            places = any(e.type is T.PLACE for w in tail for e in self.lexicon.exact.get(w, [])) \
+                or any(w.lower() in self.generic_products or w.lower().rstrip("s") in self.generic_products for w in tail)
+            if marque and self.head_type(tail) is None and not any(w.lower() in blocked for w in tail) \
+                    and not self.gazetteer(" ".join(tail)) and not places and not self._unit_follows(chunk.last):
+                return T.PRODUCT, 2, "marque-model", None
+        return None
+
+    def _unit_follows(self, last: int) -> bool:
+        """"Chrysler Airtemp division", "Honda Transmission plant": the name is a unit or a site."""
+        after = self.tokens[last].lower if last < len(self.tokens) else ""
+        return after in _UNIT_NOUNS or after in self.words("company_heads")
+
     def _by_person(self, chunk: _Chunk) -> Typed | None:
         words = chunk.words
         person_like = 2 <= len(words) <= 5 and all(_PERSON_TOKEN.fullmatch(w) or w in _PARTICLES for w in words) \
@@ -548,6 +568,8 @@ class _Heads(NamedTuple):
     technology: int
 
 
+_UNIT_NOUNS = frozenset({"division", "unit", "subsidiary", "arm", "business", "plant", "factory", "facility", "site",
+                         "dealership", "dealer", "team", "department", "center", "centre", "campus", "office", "store"})
 _NOT_TECH_NAME_HEADS = frozenset({"model", "network", "pilot", "motor", "assistant", "suite"})
 """Technology heads that do not make the name before them a technology ("Acme network")."""
 
@@ -571,9 +593,10 @@ class _Chunk:
 
 
 TYPING_RULES = (_Finder._by_gazetteer, _Finder._by_term, _Finder._by_described, _Finder._by_code,
-                _Finder._by_person, _Finder._by_legal_name)
+                _Finder._by_marque, _Finder._by_person, _Finder._by_legal_name)
 """Typing evidence in order of trust: a gazetteer entry, a known term or standard, the head word or
-a cue word around the name, a model code, a person's shape beside a title, a known name with a legal tail."""
+a cue word around the name, a model code, a known marque before a model name, a person's shape beside
+a title, a known name with a legal tail."""
 
 
 def find_mentions(text: str, lexicon: Lexicon) -> list[Mention]:

@@ -57,8 +57,9 @@ from rdflib import RDF, Graph
 from rdflib.namespace import SH
 
 from .build import build_release_graph, release_iri, source_iri
-from .errors import InvalidRelease, MobkgError, ReleaseError, ReleaseFault, ShapeViolation
+from .errors import InvalidRelease, LexiconError, MobkgError, ReleaseError, ReleaseFault, ShapeViolation
 from .extract import extract_release
+from .extract.lexicon import load_lexicon
 from .extract.pipeline import ExtractionFault
 from .readers import MAX_BYTES, find_release_files, read_release_file
 from .release import Release
@@ -149,6 +150,8 @@ def _build_one(release: Release) -> _Built:
         report = validate_graph(graph)
     except ReleaseError as error:
         return _Built(release, error=error)
+    except LexiconError:
+        raise  # the lexicon is every release's: the build's error, not this release's
     except Exception as error:  # noqa: BLE001 - a bug in one release must not take down the build
         return _Built(release, error=ReleaseFault(release.source, stage, type(error).__name__))
     if not report.conforms:
@@ -379,10 +382,12 @@ def ingest(
         (:class:`~mobkg.errors.ReleaseFault`), unless ``skip_bad``.
     :raises ShapeViolation: if a release graph violates the shapes (unless ``skip_bad``).
     :raises StoreError: if the store cannot be written.
+    :raises LexiconError: if a lexicon file is malformed (nothing is read or written).
     :raises ValueError: if ``jobs`` or ``batch_size`` is less than 1.
     """
     if jobs < 1 or batch_size < 1:
         raise ValueError("jobs and batch_size must be at least 1")
+    load_lexicon()  # a broken lexicon is named as such, before anything is read or written
     files = find_release_files(paths)
     known = {} if force else store.release_hashes()
     run = _Run(store, known, batch_size)

@@ -17,12 +17,14 @@ import pytest
 from click.testing import CliRunner
 
 import mobkg.extract.lexicon as lexicon_module
-import mobkg.ingest as ingest_module
+import importlib
 from mobkg import ingest, open_store, read_release_file
 from mobkg.cli import cli
 from mobkg.errors import LexiconError, MobkgError
 from mobkg.evaluate import evaluate, read_gold
 from mobkg.extract.lexicon import read_lexicon
+
+ingest_module = importlib.import_module("mobkg.ingest")  # mobkg.ingest the attribute is the function
 
 pytestmark = pytest.mark.adversarial
 
@@ -271,3 +273,335 @@ def test_broken_lexicon_stops_build_and_eval_with_its_own_message(tmp_path, rele
             assert opened.graph_names() == []
         finally:
             opened.close()
+
+
+# --- helpers for builds ---------------------------------------------------------------------
+
+def _stored(store_path: Path) -> dict[str, str]:
+    """{release graph: its source IRI} of a store, read through the library."""
+    store = open_store(str(store_path), read_only=True)
+    try:
+        return {name: stored.source for name, stored in store.release_hashes().items()}
+    finally:
+        store.close()
+
+
+def _graph_names(store_path: Path) -> list[str]:
+    store = open_store(str(store_path), read_only=True)
+    try:
+        return store.graph_names()
+    finally:
+        store.close()
+
+
+def _headlines(store_path: Path) -> list[str]:
+    from mobkg.vocab import SCHEMA
+
+    store = open_store(str(store_path), read_only=True)
+    try:
+        return sorted(str(o) for name in store.graph_names() for o in store.graph(name).objects(None, SCHEMA.headline))
+    finally:
+        store.close()
+
+
+def _build(tmp_path, *args):
+    result = CliRunner().invoke(cli, ["build", *map(str, args), "--store", str(tmp_path / "store")])
+    _no_traceback(result)
+    return result
+
+
+def _rss(*items: str) -> str:
+    return ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Pellavo newsroom</title>'
+            + "".join(items) + "</channel></rss>")
+
+
+def _item(title: str | None = "Pellavo Motors Opens Cell Plant", text: str = "Pellavo Motors opened a cell plant.",
+          link: str | None = None, date: str | None = None) -> str:
+    return ("<item>" + (f"<title>{title}</title>" if title is not None else "")
+            + (f"<link>{link}</link>" if link else "") + (f"<pubDate>{date}</pubDate>" if date else "")
+            + f"<description>{text}</description></item>")
+
+
+# --- fault 12: a file name that is not UTF-8 ------------------------------------------------
+
+needs_bytes_names = pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="needs byte file names (Linux)")
+
+
+@needs_bytes_names
+@pytest.mark.parametrize("options", [[], ["--skip-bad"], ["--jobs", "2"]], ids=["plain", "skip-bad", "jobs-2"])
+def test_file_name_that_is_not_utf8_is_built_with_a_safe_source_iri(tmp_path, monkeypatch, options):
+    monkeypatch.setattr(ingest_module, "MIN_FILES_FOR_WORKERS", 2)  # so --jobs 2 really starts workers
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text(RELEASE.replace("Pellavo", "Quornet"), encoding="utf-8")
+    with open(os.path.join(os.fsencode(folder), b"caf\xe9 \xff name.txt"), "wb") as handle:
+        handle.write(RELEASE.encode("utf-8"))
+    os.chdir(tmp_path)  # a relative path: its IRI is built with quote(), which choked on surrogates
+    result = _build(tmp_path, "in", *options)
+    assert result.exit_code == 0, result.output
+    sources = set(_stored(tmp_path / "store").values())
+    assert "file:in/caf%E9%20%FF%20name.txt" in sources and len(sources) == 2
+
+
+@needs_bytes_names
+@pytest.mark.parametrize("options", [[], ["--skip-bad"]])
+def test_bad_file_with_a_name_that_is_not_utf8_is_named_without_crashing(tmp_path, options):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text(RELEASE, encoding="utf-8")
+    with open(os.path.join(os.fsencode(folder), b"empty\xfe.txt"), "wb"):
+        pass
+    result = _build(tmp_path, folder, *options)
+    assert "empty\\udcfe.txt" in result.output and "empty" in result.output
+    if options:
+        assert result.exit_code == 0 and len(_stored(tmp_path / "store")) == 1
+    else:
+        assert result.exit_code == 1 and _stored(tmp_path / "store") == {}
+
+
+# --- fault 7: a graph that fails the shapes -------------------------------------------------
+
+@pytest.fixture
+def second_label_on_one_file(monkeypatch):
+    """The extractor, but for ``dot.txt`` its graph gives one entity two rdfs:labels (what repro 09 showed)."""
+    from rdflib import RDFS, Literal
+
+    real = ingest_module.release_graph
+
+    def release_graph(release):
+        graph = real(release)
+        if Path(release.source).name == "dot.txt":
+            entity = next(s for s, o in graph.subject_objects(RDFS.label) if "/id/company/" in str(s))
+            graph.add((entity, RDFS.label, Literal("Pellavo.Motors Inc.")))
+        return graph
+
+    monkeypatch.setattr(ingest_module, "release_graph", release_graph)
+
+
+def _good_and_dot(tmp_path) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a-good.txt").write_text(RELEASE.replace("Pellavo", "Quornet"), encoding="utf-8")
+    (folder / "dot.txt").write_text(RELEASE, encoding="utf-8")
+    return folder
+
+
+def test_release_violating_the_shapes_is_skipped_with_skip_bad(tmp_path, second_label_on_one_file):
+    result = _build(tmp_path, _good_and_dot(tmp_path), "--skip-bad")
+    assert result.exit_code == 0
+    skipped = [line for line in result.output.splitlines() if line.startswith("skipped")]
+    assert len(skipped) == 1 and "dot.txt" in skipped[0] and "violates the shapes (1 violation)" in skipped[0]
+    assert list(_stored(tmp_path / "store").values()) == [f"file:{tmp_path / 'in' / 'a-good.txt'}"] or \
+        [Path(s).name for s in _stored(tmp_path / "store").values()] == ["a-good.txt"]
+
+
+def test_release_violating_the_shapes_stops_the_build_naming_it(tmp_path, second_label_on_one_file):
+    result = _build(tmp_path, _good_and_dot(tmp_path))
+    assert result.exit_code == 3
+    line = _one_error_line(result)
+    assert "dot.txt" in line and "violates the shapes (1 violation)" in line and "nothing was written" in line
+    assert _stored(tmp_path / "store") == {}
+
+
+# --- feeds: dates, headlines, links ---------------------------------------------------------
+
+def _feed(tmp_path, *items: str, name: str = "news.rss") -> Path:
+    path = tmp_path / name
+    path.write_text(_rss(*items), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("stamp", ["2025-13-45", "2025-02-30T10:00:00Z", "Tue, 31 Feb 2025 10:00:00 +0000",
+                                   "Mon, 45 Jan 2025 10:00:00 GMT", "2025-00-10", "not a date"])
+def test_impossible_feed_date_is_no_date(tmp_path, stamp):
+    (release,) = read_release_file(_feed(tmp_path, _item(date=stamp)))
+    assert release.published is None
+
+
+def test_impossible_feed_date_falls_back_to_the_dateline(tmp_path):
+    text = "LYON, France, June 2, 2025 -- Pellavo Motors opened a cell plant."
+    (release,) = read_release_file(_feed(tmp_path, _item(text=text, date="2025-13-45")))
+    assert str(release.published) == "2025-06-02"
+
+
+@pytest.mark.parametrize("stamp, day", [("2025-03-04T23:30:00-05:00", "2025-03-04"),
+                                        ("Tue, 04 Mar 2025 23:30:00 -0500", "2025-03-04"),
+                                        ("2025-03-04", "2025-03-04")])
+def test_feed_date_is_the_day_as_written(tmp_path, stamp, day):
+    (release,) = read_release_file(_feed(tmp_path, _item(date=stamp)))
+    assert str(release.published) == day
+
+
+def test_atom_entry_with_an_impossible_date_has_no_date(tmp_path):
+    path = tmp_path / "news.atom"
+    path.write_text('<feed xmlns="http://www.w3.org/2005/Atom"><title>News</title><entry><title>Pellavo Opens Plant'
+                    '</title><updated>2025-13-45T00:00:00Z</updated><published>2025-12-45T00:00:00Z</published>'
+                    '<summary>Pellavo Motors opened a plant.</summary></entry></feed>', encoding="utf-8")
+    (release,) = read_release_file(path)
+    assert release.published is None
+
+
+def test_item_without_title_takes_its_first_sentence_not_its_dateline(tmp_path):
+    text = ("LYON, France, June 2, 2025 /PRNewswire/ -- Pellavo Motors opened a cell plant in Lyon. "
+            "It will employ 400 people.")
+    (release,) = read_release_file(_feed(tmp_path, _item(title=None, text=text)))
+    assert release.title == "Pellavo Motors opened a cell plant in Lyon."
+    assert release.dateline == "LYON, France" and str(release.published) == "2025-06-02"
+    assert release.body[0].startswith("Pellavo Motors opened a cell plant in Lyon. It will employ")
+
+
+def test_long_first_sentence_is_shortened_at_a_word(tmp_path):
+    text = "Pellavo Motors " + "and its partners " * 20 + "opened a plant."
+    (release,) = read_release_file(_feed(tmp_path, _item(title=None, text=text)))
+    assert len(release.title) <= 120 and release.title.endswith("\u2026") and " and its" in release.title
+
+
+def test_two_items_without_title_and_one_dateline_are_two_releases(tmp_path):
+    dateline = "LYON, France, June 2, 2025 -- "
+    feed = _feed(tmp_path, _item(title=None, text=dateline + "Pellavo Motors opened a cell plant. It has 400 staff."),
+                 _item(title=None, text=dateline + "Pellavo Motors opened a cell plant. It cost 2 billion euros."))
+    result = _build(tmp_path, feed)
+    assert result.exit_code == 0 and "kept apart" in result.output
+    assert len(_stored(tmp_path / "store")) == 2
+
+
+def test_two_items_with_one_link_and_different_text_are_two_releases(tmp_path):
+    link = "https://news.example.com/pellavo"
+    feed = _feed(tmp_path, _item(link=link), _item(title="Pellavo Motors Names a CFO", link=link,
+                                                   text="Pellavo Motors named Ines Calloway its CFO."))
+    result = _build(tmp_path, feed)
+    assert result.exit_code == 0 and "kept apart" in result.output
+    assert _headlines(tmp_path / "store") == ["Pellavo Motors Names a CFO", "Pellavo Motors Opens Cell Plant"]
+    again = _build(tmp_path, feed)  # unchanged: nothing more, nothing less
+    assert again.exit_code == 0 and len(_stored(tmp_path / "store")) == 2
+
+
+def test_two_items_with_one_link_and_the_same_text_are_one_release(tmp_path):
+    link = "https://news.example.com/pellavo"
+    result = _build(tmp_path, _feed(tmp_path, _item(link=link), _item(link=link)))
+    assert result.exit_code == 0 and "kept apart" not in result.output
+    assert len(_stored(tmp_path / "store")) == 1
+
+
+def test_the_same_link_in_two_files_is_still_one_release(tmp_path):
+    link = "https://news.example.com/pellavo"
+    first = _feed(tmp_path, _item(link=link), name="a.rss")
+    second = _feed(tmp_path, _item(link=link, text="Pellavo Motors opened a cell plant in Lyon."), name="b.rss")
+    result = _build(tmp_path, first, second)
+    assert result.exit_code == 0 and "kept apart" not in result.output
+    assert list(_stored(tmp_path / "store").values()) == [link]
+
+
+# --- feeds: streaming -----------------------------------------------------------------------
+
+def _cheap_graphs(monkeypatch):
+    """Extraction and validation are costly and not what these tests are about: a one-triple graph per release."""
+    from rdflib import Graph, Literal
+
+    from mobkg.build import release_iri, source_iri
+    from mobkg.vocab import SCHEMA
+
+    def build_one(release):
+        graph = Graph(identifier=release_iri(release))
+        graph.add((release_iri(release), SCHEMA.headline, Literal(release.title)))
+        graph.add((release_iri(release), SCHEMA.url, source_iri(release)))
+        return ingest_module._Built(release, graph)
+
+    monkeypatch.setattr(ingest_module, "_build_one", build_one)
+
+
+def _big_feed(tmp_path, items: int, bad: int | None = None) -> Path:
+    body = "Pellavo Motors opened plant number {n} in Lyon."
+    return _feed(tmp_path, *(_item(title=f"Pellavo Motors Opens Plant {n}", link=f"https://news.example.com/{n}",
+                                   text=("x" * 600 if n == bad else body.format(n=n))) for n in range(items)))
+
+
+class _SpyStore:
+    """Records each write: how many graphs, and how many feed items had been read by then."""
+
+    def __init__(self, store, read):
+        self.store, self.read, self.writes = store, read, []
+
+    def __getattr__(self, name):
+        return getattr(self.store, name)
+
+    def replace_graphs(self, graphs):
+        self.writes.append((len(graphs), len(self.read)))
+        self.store.replace_graphs(graphs)
+
+
+@pytest.fixture
+def counted_items(monkeypatch):
+    """The feed items read so far (each is appended when the reader turns it into a release)."""
+    import mobkg.readers.feed as feed_module
+
+    read, real = [], feed_module._release
+    monkeypatch.setattr(feed_module, "_release", lambda *args: read.append(args[1]) or real(*args))
+    return read
+
+
+def test_feed_reader_yields_items_lazily(tmp_path, counted_items):
+    from mobkg.readers import iter_release_file
+
+    items = iter_release_file(_big_feed(tmp_path, 300))
+    first = next(items)
+    assert first.title == "Pellavo Motors Opens Plant 0" and len(counted_items) == 1
+    assert sum(1 for _ in items) == 299
+
+
+def test_big_feed_is_written_in_batches_while_it_is_read(tmp_path, monkeypatch, counted_items):
+    _cheap_graphs(monkeypatch)
+    store = _SpyStore(open_store(str(tmp_path / "store")), counted_items)
+    try:
+        summary = ingest([_big_feed(tmp_path, 300)], store, batch_size=50)
+    finally:
+        store.close()
+    assert summary.written == 300
+    assert [size for size, _ in store.writes] == [50] * 6
+    assert store.writes[0][1] < 300  # the first batch was written before the whole feed was read
+    assert len(_graph_names(tmp_path / "store")) == 300
+
+
+def test_bad_item_of_a_big_feed_keeps_the_batches_before_it(tmp_path, monkeypatch):
+    _cheap_graphs(monkeypatch)
+    monkeypatch.setattr("mobkg.readers.MAX_RELEASE_CHARS", 500)
+    store = open_store(str(tmp_path / "store"))
+    try:
+        with pytest.raises(MobkgError, match=r"news.rss#item121: release text is"):
+            ingest([_big_feed(tmp_path, 300, bad=120)], store, batch_size=50)
+    finally:
+        store.close()
+    assert len(_graph_names(tmp_path / "store")) == 100  # two whole batches; nothing after the bad item
+
+
+def test_bad_item_of_a_feed_is_skipped_alone_with_skip_bad(tmp_path, monkeypatch):
+    _cheap_graphs(monkeypatch)
+    monkeypatch.setattr("mobkg.readers.MAX_RELEASE_CHARS", 500)
+    store = open_store(str(tmp_path / "store"))
+    try:
+        summary = ingest([_big_feed(tmp_path, 300, bad=120)], store, batch_size=50, skip_bad=True)
+    finally:
+        store.close()
+    assert summary.written == 299 and [e.source.rsplit("#", 1)[1] for e in summary.skipped] == ["item121"]
+
+
+def test_small_feed_with_a_bad_item_writes_nothing(tmp_path, monkeypatch):
+    _cheap_graphs(monkeypatch)
+    monkeypatch.setattr("mobkg.readers.MAX_RELEASE_CHARS", 500)
+    store = open_store(str(tmp_path / "store"))
+    try:
+        with pytest.raises(MobkgError, match="item8"):
+            ingest([_big_feed(tmp_path, 20, bad=7)], store)
+    finally:
+        store.close()
+    assert _graph_names(tmp_path / "store") == []
+
+
+def test_feed_built_by_workers_gives_the_same_store(tmp_path):
+    link_items = [_item(title=f"Pellavo Motors Opens Plant {n}", link=f"https://news.example.com/{n}",
+                        text=f"Pellavo Motors opened a plant in Lyon. It is plant number {n}.") for n in range(9)]
+    feed = _feed(tmp_path, *link_items, _item(title=None, text="Quornet Energy opened a depot in Turin."))
+    serial = CliRunner().invoke(cli, ["build", str(feed), "--store", str(tmp_path / "serial")])
+    parallel = CliRunner().invoke(cli, ["build", str(feed), "--store", str(tmp_path / "parallel"), "--jobs", "2"])
+    assert serial.exit_code == parallel.exit_code == 0, parallel.output
+    assert _stored(tmp_path / "serial") == _stored(tmp_path / "parallel") and len(_stored(tmp_path / "serial")) == 10

@@ -11,7 +11,7 @@ import pytest
 from rdflib import RDF, RDFS
 
 from mobkg import ReleaseError, ShapeViolation, ingest, open_store, release_iri
-from mobkg.readers import read_release_file
+from mobkg.readers import iter_release_file, read_release_file
 from mobkg.vocab import MOB
 
 DATA = Path(__file__).parent / "data" / "remote"
@@ -44,7 +44,7 @@ def test_second_build_builds_nothing_and_reads_only_superseded_originals(store, 
     first = ingest(paths, store)
     before = store.dump_nquads()
     reads, builds = [], []
-    monkeypatch.setattr(ingest_module, "read_release_file", lambda path: reads.append(path.name) or read_release_file(path))
+    monkeypatch.setattr(ingest_module, "iter_release_file", lambda path: reads.append(path.name) or iter_release_file(path))
     monkeypatch.setattr(ingest_module, "release_graph", lambda release: builds.append(release) or None)
     second = ingest(paths, store)
     assert first.written == first.releases == len(ORIGINALS)

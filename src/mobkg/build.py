@@ -14,6 +14,7 @@ named graph whose IRI is the release's IRI. Inside it,
 from __future__ import annotations
 
 import hashlib
+import os
 from collections import defaultdict
 from pathlib import Path
 from urllib.parse import quote
@@ -75,7 +76,8 @@ def source_iri(release: Release) -> URIRef:
         return URIRef(release.url)
     base, _, fragment = release.source.partition("#")
     path = Path(base)
-    uri = path.as_uri() if path.is_absolute() else "file:" + quote(path.as_posix())
+    # os.fsencode: a file name that is not UTF-8 (read as surrogate escapes) becomes its own bytes, %-escaped.
+    uri = path.as_uri() if path.is_absolute() else "file:" + quote(os.fsencode(path.as_posix()))
     return URIRef(uri + ("#" + fragment if fragment else ""))
 
 

@@ -11,6 +11,12 @@ file covers the feed) and compared with ``GOLD_DIR/<name>.json``:
   matches in either direction;
 * precision counts matching outputs, recall counts gold items found; counts are
   kept per file, per type and per predicate and micro-averaged over the corpus.
+
+A gold file is checked before it is used (:func:`read_gold`): one that is not
+UTF-8, not JSON, not an object, or holds an entity or relation of the wrong
+shape, an unknown type or predicate, or a relation end that is no entity's label,
+is a :class:`~mobkg.errors.MobkgError` (exit 1, like an unreadable release)
+naming the file and the key at fault.
 """
 
 from __future__ import annotations
@@ -24,12 +30,13 @@ from rdflib import RDF, RDFS, Graph
 from rdflib.namespace import SKOS
 
 from .errors import MobkgError
+from .extract.lexicon import load_lexicon
 from .extract.normalise import match_key
 from .ingest import release_graph
 from .readers import read_release_file
 from .vocab import EntityType, Predicate
 
-__all__ = ["Score", "FileResult", "EvalReport", "evaluate", "score_graph", "graph_items"]
+__all__ = ["Score", "FileResult", "EvalReport", "evaluate", "read_gold", "score_graph", "graph_items"]
 
 _CLASSES = {t.iri: t.value for t in EntityType}
 _PREDICATES = {p.iri: p.value for p in Predicate}
@@ -180,24 +187,118 @@ def score_graph(graph: Graph, gold: dict, name: str = "") -> FileResult:
     return result
 
 
+def read_gold(path: str | Path) -> dict:
+    """Read and check one gold file (format: ``shared/corpus/README.md``).
+
+    It must be a UTF-8 JSON object with ``file`` (a release file name inside the
+    releases folder), ``entities`` (objects with a ``label``, one of the ten
+    ``type`` names and optional string ``aliases``) and ``relations``
+    (``[subject label, predicate, object label]``, each end the label of an entity
+    of the file); ``sources`` is an optional list of strings.
+
+    :raises MobkgError: (exit 1) naming the file, the key or item at fault and what was expected.
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise MobkgError(f"{path}: cannot read gold file ({exc.strerror or exc})") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise MobkgError(f"{path}: gold file is not UTF-8 (byte {data[exc.start]:#04x} at offset {exc.start}); "
+                         f"save it as UTF-8") from None
+    try:
+        gold = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise MobkgError(f"{path}: gold file is not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    except RecursionError:
+        raise MobkgError(f"{path}: gold file is not JSON that can be read (nested too deeply)") from None
+    _check_gold(gold, path)
+    return gold
+
+
+_GOLD_KEYS = "an object with \"file\", \"entities\" and \"relations\""
+
+
+def _check_gold(gold, path: Path) -> None:
+    """Raise a one-line :class:`MobkgError` for the first thing in ``gold`` that the format does not allow."""
+    def fail(where: str, expected: str, found) -> MobkgError:
+        return MobkgError(f"{path}: {where} must be {expected}, found {_json_kind(found)}")
+
+    if not isinstance(gold, dict):
+        raise fail("the gold file", _GOLD_KEYS, gold)
+    name = gold.get("file")
+    if not isinstance(name, str) or not name.strip():
+        raise fail('"file"', "the name of a release file (a string)", name)
+    if Path(name).is_absolute() or ".." in Path(name).parts:
+        raise MobkgError(f"{path}: \"file\" must name a file inside the releases folder, not {name!r}")
+    sources = gold.get("sources", [])
+    if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
+        raise fail('"sources"', "a list of URLs (strings)", sources)
+    entities, relations = gold.get("entities", []), gold.get("relations", [])
+    if not isinstance(entities, list):
+        raise fail('"entities"', "a list of entities", entities)
+    if not isinstance(relations, list):
+        raise fail('"relations"', "a list of [subject, predicate, object] lists", relations)
+    types = {t.value for t in EntityType}
+    labels = set()
+    for number, entity in enumerate(entities):
+        where = f'"entities"[{number}]'
+        if not isinstance(entity, dict):
+            raise fail(where, 'an object with "label" and "type"', entity)
+        if not isinstance(entity.get("label"), str) or not entity["label"].strip():
+            raise fail(f'{where} "label"', "a name (a non-empty string)", entity.get("label"))
+        if not isinstance(entity.get("type"), str):
+            raise fail(f'{where} "type"', f"one of {', '.join(sorted(types))}", entity.get("type"))
+        if entity["type"] not in types:
+            raise MobkgError(f"{path}: {where} \"type\" {entity['type']!r} is not one of {', '.join(sorted(types))}")
+        aliases = entity.get("aliases", [])
+        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+            raise fail(f'{where} "aliases"', "a list of names (strings)", aliases)
+        labels.add(entity["label"])
+    predicates = {p.value for p in Predicate}
+    for number, relation in enumerate(relations):
+        where = f'"relations"[{number}]'
+        if not isinstance(relation, list) or len(relation) != 3 or not all(isinstance(x, str) for x in relation):
+            raise fail(where, "a [subject label, predicate, object label] list of three strings", relation)
+        subject, predicate, object_ = relation
+        if predicate not in predicates:
+            raise MobkgError(f"{path}: {where}: unknown predicate {predicate!r}; expected one of "
+                             f"{', '.join(sorted(predicates))}")
+        for end in (subject, object_):
+            if end not in labels:
+                raise MobkgError(f"{path}: {where}: {end!r} is not the label of an entity of this file; "
+                                 f"add it to \"entities\" or fix the spelling")
+
+
+def _json_kind(value) -> str:
+    if isinstance(value, (list, tuple)):
+        return f"a list of {len(value)}" if value else "an empty list"
+    names = {dict: "an object", str: "a string", bool: "true/false", int: "a number", float: "a number",
+             type(None): "null (or nothing)"}
+    return names.get(type(value), type(value).__name__) + (f" {value!r}" if isinstance(value, (str, int, float))
+                                                           and not isinstance(value, bool) else "")
+
+
 def evaluate(gold_dir: str | Path, releases_dir: str | Path) -> EvalReport:
     """Build each release of ``releases_dir`` alone and score it against ``gold_dir``.
 
-    :raises MobkgError: if a gold file is malformed or names a missing release.
+    :raises MobkgError: if a gold file is malformed (see :func:`read_gold`) or names a missing release.
+    :raises ReleaseError: if a release cannot be read.
+    :raises LexiconError: if a lexicon file is malformed.
     """
+    load_lexicon()  # a broken lexicon is named as such, not as every release's internal error
     gold_dir, releases_dir = Path(gold_dir), Path(releases_dir)
     gold_files = sorted(gold_dir.glob("*.json"))
     if not gold_files:
         raise MobkgError(f"{gold_dir}: no gold .json files")
     files = []
     for gold_path in gold_files:
-        try:
-            gold = json.loads(gold_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise MobkgError(f"{gold_path}: cannot read gold file ({exc})") from None
-        release_path = releases_dir / gold.get("file", "")
-        if not gold.get("file") or not release_path.is_file():
-            raise MobkgError(f"{gold_path}: names release {gold.get('file')!r}, not found in {releases_dir}")
+        gold = read_gold(gold_path)
+        release_path = releases_dir / gold["file"]
+        if not release_path.is_file():
+            raise MobkgError(f"{gold_path}: names release {gold['file']!r}, not found in {releases_dir}")
         graph = Graph()
         for release in read_release_file(release_path):
             graph += release_graph(release)

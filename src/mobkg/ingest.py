@@ -14,6 +14,13 @@ When things are written (the atomicity rule):
   there are: it stops at the first failure; the batches written before it stay
   (complete, validated releases, never part of one) and nothing after it is
   written. Fix the file and build again: what was written is skipped as unchanged.
+* A feed counts by its items, not as one file: its items are read one at a time
+  (:func:`~mobkg.readers.iter_release_file`) and written in batches like
+  separate files, so a feed of 10,000 items holds at most one batch of graphs in
+  memory, and a feed of more than ``batch_size`` items is *not* all or nothing:
+  a bad item stops the build after the batches before it (or, with ``skip_bad``,
+  is skipped on its own while the rest of the feed is written). A feed of at
+  most ``batch_size`` items, like any small build, is all or nothing.
 
 Incremental builds: a release whose source bytes are unchanged since the last
 build is not rebuilt; a *file* whose sha256 is already the hash of graphs in
@@ -26,7 +33,9 @@ correction; of two releases with the same URL and the same status, the later
 file wins; a changed file replaces its own earlier version. Any other two
 releases that share a headline (different files, different text) are two
 releases: the second gets an identity of its own (its headline and its source)
-and is listed in ``IngestSummary.collisions``. No release is dropped without a
+and is listed in ``IngestSummary.collisions``. Two items of one feed are one
+release only if their text is the same (or one corrects the other): items that
+share a link or a headline but not their text are kept apart the same way. No release is dropped without a
 word: what a correction or a later copy replaced is listed in
 ``IngestSummary.superseded``, what could not be read or built in ``skipped``.
 (A file skipped because its bytes are unchanged takes part only through the
@@ -40,7 +49,9 @@ with ``skip_bad``, goes on without it.
 Parallel builds: with ``jobs`` > 1 (and at least ``MIN_FILES_FOR_WORKERS``
 files to build), worker processes read, extract, build and validate files; the
 parent takes their results in file order and writes them, so the store ends up
-the same for every ``jobs``.
+the same for every ``jobs``. A feed (``.xml``, ``.rss``, ``.atom``) is read by the
+parent, which hands its items to the workers in parts of ``FEED_PART`` items, so a
+big feed is built in parallel and never returned from a worker in one piece.
 """
 
 from __future__ import annotations
@@ -57,23 +68,31 @@ from rdflib import RDF, Graph
 from rdflib.namespace import SH
 
 from .build import build_release_graph, release_iri, source_iri
-from .errors import InvalidRelease, MobkgError, ReleaseError, ReleaseFault, ShapeViolation
+from .errors import InvalidRelease, LexiconError, MobkgError, ReleaseError, ReleaseFault, ShapeViolation
 from .extract import extract_release
+from .extract.lexicon import load_lexicon
 from .extract.pipeline import ExtractionFault
-from .readers import MAX_BYTES, find_release_files, read_release_file
+from .readers import MAX_BYTES, find_release_files, iter_release_file
 from .release import Release
 from .stores import GraphStore
 from .stores.base import StoredRelease
 from .validate import validate_graph
 from .vocab import MOB, EntityType
 
-__all__ = ["IngestSummary", "ingest", "release_graph", "DEFAULT_BATCH_SIZE", "MIN_FILES_FOR_WORKERS"]
+__all__ = ["IngestSummary", "ingest", "release_graph", "DEFAULT_BATCH_SIZE", "MIN_FILES_FOR_WORKERS", "FEED_PART"]
 
 DEFAULT_BATCH_SIZE = 200
 """Graphs per store transaction; builds that write no more than this are all or nothing."""
 
 MIN_FILES_FOR_WORKERS = 50
 """Fewer files to build than this and ``jobs`` is ignored: starting workers (~1 s) would cost more than it saves."""
+
+FEED_PART = 8
+"""Feed items per piece of work handed to a worker process."""
+
+_FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom"})
+_PROGRESS_EVERY = 100
+"""Within a big file (a feed), report progress every this many releases."""
 
 _ENTITY_CLASSES = frozenset(t.iri for t in EntityType)
 
@@ -133,11 +152,8 @@ class _Built:
     facts: int = 0
 
 
-@dataclass
-class _FileResult:
-    path: Path
-    built: list[_Built]
-    error: ReleaseError | None = None
+_Item = _Built | ReleaseError
+"""What building a file yields, release by release: a built release, or the error of one that could not be read."""
 
 
 def _build_one(release: Release) -> _Built:
@@ -149,6 +165,8 @@ def _build_one(release: Release) -> _Built:
         report = validate_graph(graph)
     except ReleaseError as error:
         return _Built(release, error=error)
+    except LexiconError:
+        raise  # the lexicon is every release's: the build's error, not this release's
     except Exception as error:  # noqa: BLE001 - a bug in one release must not take down the build
         return _Built(release, error=ReleaseFault(release.source, stage, type(error).__name__))
     if not report.conforms:
@@ -184,13 +202,17 @@ class _Plan:
         return bool(release.url) and holder > index and (correction or not release.corrects)
 
 
-def _build_file(index: int, path: Path, plan: _Plan) -> _FileResult:
-    """Read one file and build each of its releases that can win its graph."""
+def _build_file(index: int, path: Path, plan: _Plan) -> Iterator[_Item]:
+    """Read one file and build each of its releases that can win its graph, one release at a time."""
     try:
-        releases = read_release_file(path)
+        for item in iter_release_file(path):
+            yield item if isinstance(item, ReleaseError) else _build_release(index, item, plan)
     except ReleaseError as error:
-        return _FileResult(path, [], error)
-    return _FileResult(path, [_Built(r) if plan.loses(r, index) else _build_one(r) for r in releases])
+        yield error
+
+
+def _build_release(index: int, release: Release, plan: _Plan) -> _Built:
+    return _Built(release) if plan.loses(release, index) else _build_one(release)
 
 
 _worker_plan = _Plan()
@@ -201,8 +223,13 @@ def _init_worker(plan: _Plan) -> None:
     _worker_plan = plan
 
 
-def _build_file_in_worker(item: tuple[int, Path]) -> _FileResult:
-    return _build_file(*item, _worker_plan)
+def _build_in_worker(task: tuple[int, Path, list | None, bool]) -> tuple[bool, list[_Item]]:
+    """A whole file (``part`` None), or a part of a feed the parent read: (last part of its file?, items)."""
+    index, path, part, last = task
+    if part is None:
+        return True, list(_build_file(index, path, _worker_plan))
+    return last, [item if isinstance(item, ReleaseError) else _build_release(index, item, _worker_plan)
+                  for item in part]
 
 
 @dataclass
@@ -215,6 +242,10 @@ class _Decision:
     facts: int = 0
     sha256: str = ""
     source: str = ""
+    origin: str = ""
+    """Where this build read the release (a feed item: the feed path and ``#item``)."""
+    text: str = ""
+    """Digest of the release's headline and body."""
 
 
 def _same_release(release: Release, owner: _Decision | StoredRelease) -> bool:
@@ -223,9 +254,24 @@ def _same_release(release: Release, owner: _Decision | StoredRelease) -> bool:
     Only a correction and the release it corrects, two releases with the same URL,
     the same bytes, or a new version of the same file are one release; two different
     files with the same headline are two releases (and must not overwrite each other).
+    Two items of one feed come from the same bytes: they are one release only if
+    their text is the same, whatever link or headline they share.
     """
-    return bool(release.url or release.corrects or owner.correction or owner.sha256 == release.sha256
-                or not owner.source or owner.source == str(source_iri(release)))
+    if release.corrects or owner.correction:
+        return True
+    if isinstance(owner, _Decision) and _one_file(owner.origin, release.source):
+        return owner.text == _text_digest(release)
+    return bool(release.url or owner.sha256 == release.sha256 or not owner.source
+                or _one_file(owner.source, str(source_iri(release))))
+
+
+def _one_file(one: str, other: str) -> bool:
+    """Whether two sources (paths or IRIs, a feed item's with ``#item``) name the same file."""
+    return one.partition("#")[0] == other.partition("#")[0]
+
+
+def _text_digest(release: Release) -> str:
+    return hashlib.sha256("\x00".join((release.title, *release.body)).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class _Run:
@@ -273,7 +319,7 @@ class _Run:
         owner = self.decisions.get(name) or self.known.get(name)
         if owner is None or _same_release(release, owner):
             return built
-        apart = replace(release, variant=str(source_iri(release)))
+        apart = replace(release, variant=str(source_iri(replace(release, url=None))))  # where it was read
         self.collisions.append(Collision(release.source, release.title, owner.source))
         return _Built(apart)
 
@@ -307,9 +353,10 @@ class _Run:
             return built.error
         previous = self.decisions.get(name)
         if previous is not None and previous.write and not correction:
-            self.superseded.append(f"{previous.source}: a later file holds the same release ({release.source}); kept that one")
+            self.superseded.append(f"{previous.origin}: a later file or item holds the same release ({release.source}); "
+                                   f"kept that one")
         self.decisions[name] = _Decision(correction, True, built.entities, built.facts, release.sha256,
-                                         str(source_iri(release)))
+                                         str(source_iri(release)), release.source, _text_digest(release))
         self.pending.pop(name, None)
         self.pending[name] = built.graph
         if len(self.pending) >= self.batch_size:
@@ -372,17 +419,20 @@ def ingest(
     unless ``force``. A correction replaces the graph of the release it corrects;
     an original never overwrites a correction already in the store. ``jobs``
     worker processes do the reading, extraction and validation; see the module
-    docstring for what is written when a build fails. ``progress(files_done,
-    files_total, releases)`` is called before the first file and after each one.
+    docstring for what is written when a build fails (a feed's items count one by
+    one). ``progress(files_done, files_total, releases)`` is called before the first
+    file, after each one, and every 100 releases within a file.
 
     :raises ReleaseError: for an unreadable file, or a release that an internal error stopped
         (:class:`~mobkg.errors.ReleaseFault`), unless ``skip_bad``.
     :raises ShapeViolation: if a release graph violates the shapes (unless ``skip_bad``).
     :raises StoreError: if the store cannot be written.
+    :raises LexiconError: if a lexicon file is malformed (nothing is read or written).
     :raises ValueError: if ``jobs`` or ``batch_size`` is less than 1.
     """
     if jobs < 1 or batch_size < 1:
         raise ValueError("jobs and batch_size must be at least 1")
+    load_lexicon()  # a broken lexicon is named as such, before anything is read or written
     files = find_release_files(paths)
     known = {} if force else store.release_hashes()
     run = _Run(store, known, batch_size)
@@ -400,30 +450,67 @@ def ingest(
             if shas.get(path) in run.by_sha:
                 if run.skip_unchanged_file(shas[path]):
                     continue
-                result = _build_file(index, path, _Plan())  # rare: this build took one of its graphs
+                items = _build_file(index, path, _Plan())  # rare: this build took one of its graphs
             else:
-                result = next(results)
-            errors = [result.error] if result.error is not None else []
-            for built in result.built:
-                error = run.take(built, plan.loses(built.release, index))
+                items = next(results)
+            for count, item in enumerate(items, 1):
+                error = item if isinstance(item, ReleaseError) else run.take(item, plan.loses(item.release, index))
                 if error is not None:
-                    errors.append(error)
-            if errors and not skip_bad:
-                raise run.failed(errors[0])
-            skipped.extend(errors)
+                    if not skip_bad:
+                        raise run.failed(error)
+                    skipped.append(error)
+                if count % _PROGRESS_EVERY == 0:
+                    report(index, len(files), len(run.decisions))
     run.flush()
     report(len(files), len(files), len(run.decisions))
     return run.summary(len(files), skipped)
 
 
 @contextlib.contextmanager
-def _built_files(items: list[tuple[int, Path]], plan: _Plan, jobs: int) -> Iterator[Iterator[_FileResult]]:
-    """Build results of ``items`` (index, path) in order: here, or from a pool of ``jobs`` workers."""
-    if jobs == 1 or len(items) < MIN_FILES_FOR_WORKERS:
+def _built_files(items: list[tuple[int, Path]], plan: _Plan, jobs: int) -> Iterator[Iterator[Iterator[_Item]]]:
+    """For each of ``items`` (index, path) in order, its built releases, lazily: here, or from ``jobs`` workers.
+
+    Workers start for ``MIN_FILES_FOR_WORKERS`` files, or for any feed (which may hold thousands of releases).
+    """
+    if jobs == 1 or (len(items) < MIN_FILES_FOR_WORKERS and not any(_is_feed(path) for _, path in items)):
         yield (_build_file(index, path, plan) for index, path in items)
         return
     methods = multiprocessing.get_all_start_methods()
     # Not fork: the parent holds the store (RocksDB threads), which a forked child must not inherit.
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    with context.Pool(min(jobs, len(items)), initializer=_init_worker, initargs=(plan,)) as pool:
-        yield pool.imap(_build_file_in_worker, items, chunksize=4)
+    with context.Pool(jobs, initializer=_init_worker, initargs=(plan,)) as pool:
+        results = pool.imap(_build_in_worker, _tasks(items), chunksize=4)
+
+        def one_file() -> Iterator[_Item]:
+            last = False
+            while not last:
+                last, built = next(results)
+                yield from built
+
+        yield (one_file() for _ in items)
+
+
+def _is_feed(path: Path) -> bool:
+    return path.suffix.lower() in _FEED_SUFFIXES
+
+
+def _tasks(items: list[tuple[int, Path]]) -> Iterator[tuple[int, Path, list | None, bool]]:
+    """Work for the pool: a whole file, or a feed that this process reads, in parts of ``FEED_PART`` items.
+
+    (The pool's feeder thread runs this ahead of the workers, so a feed's releases -- text,
+    not graphs -- may all be read before they are built.)
+    """
+    for index, path in items:
+        if not _is_feed(path):
+            yield index, path, None, True
+            continue
+        part: list[Release | ReleaseError] = []
+        try:
+            for item in iter_release_file(path):
+                part.append(item)
+                if len(part) == FEED_PART:
+                    yield index, path, part, False
+                    part = []
+        except ReleaseError as error:
+            part.append(error)
+        yield index, path, part, True

@@ -69,7 +69,8 @@ class Release:
     keywords: tuple[str, ...] = field(default=())
     """Categories and tags the source's metadata gives."""
     variant: str | None = None
-    """Set when a different release already has this one's headline: what tells them apart (its source)."""
+    """Set when a different release already has this one's headline (or, in one feed, its link): what tells
+    them apart (where it was read from)."""
 
     @property
     def identity(self) -> str:
@@ -83,10 +84,11 @@ class Release:
         'title:acme unveils x-1'
         """
         if self.url:
-            return "url:" + self.url.strip()
-        title = unicodedata.normalize("NFKC", self.title).casefold()
-        title = re.sub(r"\s+", " ", title).strip()
-        identity = "title:" + title if title else "sha256:" + self.sha256
+            identity = "url:" + self.url.strip()
+        else:
+            title = unicodedata.normalize("NFKC", self.title).casefold()
+            title = re.sub(r"\s+", " ", title).strip()
+            identity = "title:" + title if title else "sha256:" + self.sha256
         return identity + " @" + self.variant if self.variant else identity
 
     @property

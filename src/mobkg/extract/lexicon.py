@@ -14,11 +14,18 @@ Word knowledge of a language, under ``<language>/`` (``en/`` is the only one so 
 
 Extra ``*.tsv`` files whose names start with ``organizations`` or ``places`` are
 merged in, so an analyst can add ``organizations-local.tsv`` without editing ours.
+
+Every file is checked as it is read: a file that is not UTF-8, a TSV row without
+a label or with an unknown type, a cue list that is not a list of words, a pattern
+without a predicate is a :class:`~mobkg.errors.LexiconError` naming the file and
+the line (or key, or pattern) and what was expected -- never a traceback and never
+a row silently left out.
 """
 
 from __future__ import annotations
 
-import csv
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -27,10 +34,10 @@ import yaml
 
 from ..errors import LexiconError
 from ..resources import data_dir
-from ..vocab import EntityType
+from ..vocab import EntityType, Predicate
 from .frames import compile_frames
 
-__all__ = ["GazetteerEntry", "Lexicon", "load_lexicon"]
+__all__ = ["GazetteerEntry", "Lexicon", "load_lexicon", "read_lexicon"]
 
 
 @dataclass(frozen=True)
@@ -80,53 +87,189 @@ class Lexicon:
 
 
 _PLACE_KINDS = {"continent", "region", "country", "subdivision", "city", "facility"}
+_VOCABULARY_LISTS = (
+    "legal_suffixes", "company_heads", "alliance_heads", "event_heads", "initiative_heads", "technology_heads",
+    "owned_technology_heads", "technology_terms", "technology_nouns", "product_heads", "generic_sector_words",
+    "sector_modifiers", "not_name_heads", "generic_acronyms", "person_titles", "honorifics", "organisation_nouns",
+    "brand_nouns", "stop_capitalised",
+)
+"""Cue lists the extractor reads by name: ``vocabulary.yaml`` must give each (an empty list is fine)."""
+_WIKIDATA = re.compile(r"Q[1-9][0-9]*")
 
 
-def _read_yaml(path: Path) -> dict:
+class _WordLoader(yaml.SafeLoader):
+    """YAML without its 1.1 booleans: in a list of cue words, ``on``, ``no`` and ``yes`` are words."""
+
+
+_WordLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _read_yaml(path: Path, loader: type[yaml.SafeLoader] = yaml.SafeLoader) -> dict:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise LexiconError(f"{path}: cannot read lexicon ({str(exc).splitlines()[0]})") from None
+        data = yaml.load(path.read_bytes().decode("utf-8"), Loader=loader)  # noqa: S506 - a SafeLoader
+    except UnicodeDecodeError as exc:
+        raise LexiconError(f"{path}: not UTF-8 (byte {exc.object[exc.start]:#04x} at offset {exc.start}); "
+                           f"save it as UTF-8") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise LexiconError(f"{path}: not valid YAML{where} ({reason})") from None
+    except OSError as exc:
+        raise LexiconError(f"{path}: cannot read lexicon ({exc.strerror or exc})") from None
     if not isinstance(data, dict):
-        raise LexiconError(f"{path}: expected a YAML mapping")
-    # Cue lists are matched in lower case, whatever case an analyst typed them in.
-    return {k: ([w.lower() for w in v] if isinstance(v, list) and all(isinstance(w, str) for w in v) else v)
-            for k, v in data.items()}
+        raise LexiconError(f"{path}: expected a YAML mapping at the top (`key: value` lines), "
+                           f"found {_kind(data)}")
+    return data
 
 
-def _read_tsv(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+def _kind(value) -> str:
+    """What a YAML value is, for a message: "a list", "a number", "nothing"."""
+    if value is None:
+        return "nothing"
+    names = {dict: "a mapping", list: "a list", str: "a string", bool: "true/false", int: "a number", float: "a number"}
+    return names.get(type(value), f"a {type(value).__name__}")
+
+
+def _words(value, where: str) -> list[str]:
+    """A cue list: a YAML list of strings, matched in lower case whatever case an analyst typed."""
+    if not isinstance(value, list):
+        raise LexiconError(f"{where} must be a list of words, found {_kind(value)}")
+    for number, word in enumerate(value, 1):
+        if not isinstance(word, str) or not word.strip():
+            raise LexiconError(f"{where}: item {number} must be a word or phrase, found {_kind(word)} {word!r}")
+    return [word.lower() for word in value]
+
+
+def _check_vocabulary(data: dict, path: Path) -> dict:
+    """Every cue list is a list of strings and ``verbs`` maps names to lists; the lists the extractor reads exist."""
+    vocabulary = {}
+    for key, value in data.items():
+        if key == "verbs":
+            if not isinstance(value, dict):
+                raise LexiconError(f"{path}: `verbs` must map verb-group names to lists of verbs, found {_kind(value)}")
+            vocabulary[key] = {str(name): _words(verbs, f"{path}: `verbs: {name}`") for name, verbs in value.items()}
+        else:
+            vocabulary[key] = _words(value, f"{path}: `{key}`")
+    missing = [key for key in _VOCABULARY_LISTS if key not in vocabulary]
+    if missing:
+        raise LexiconError(f"{path}: missing the cue list{'s' if len(missing) > 1 else ''} "
+                           f"{', '.join(f'`{key}`' for key in missing)} (a list of words; [] if none)")
+    return vocabulary
+
+
+def _check_patterns(data: dict, path: Path) -> list[dict]:
+    """The shape of each relation pattern (compiling it is checked once the lexicon is complete)."""
+    patterns = data.get("patterns")
+    if not isinstance(patterns, list):
+        raise LexiconError(f"{path}: needs a top-level `patterns:` list, found {_kind(patterns)}")
+    predicates = {p.value for p in Predicate}
+    for number, spec in enumerate(patterns, 1):
+        if not isinstance(spec, dict):
+            raise LexiconError(f"{path}: pattern #{number} must be a mapping with `id`, `predicate` and `pattern`, "
+                               f"found {_kind(spec)}")
+        where = f"{path}: pattern {spec.get('id')!r}" if isinstance(spec.get("id"), str) else f"{path}: pattern #{number}"
+        for key in ("id", "predicate", "pattern"):
+            if not isinstance(spec.get(key), str) or not spec[key].strip():
+                raise LexiconError(f"{where}: needs `{key}` (a string)")
+        if spec["predicate"] not in predicates:
+            raise LexiconError(f"{where}: unknown predicate {spec['predicate']!r}; expected one of "
+                               f"{', '.join(sorted(predicates))}")
+        for key in ("subject", "object"):
+            if key in spec and not isinstance(spec[key], str):
+                raise LexiconError(f"{where}: `{key}` must be a group name (a string), found {_kind(spec[key])}")
+    return patterns
+
+
+def _read_tsv(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+    """Rows of a tab-separated lexicon as (line number, {column: value}); ``#`` lines and blank lines are skipped.
+
+    :raises LexiconError: naming the file and line: not UTF-8, no header with the ``required``
+        columns, a row with more fields than the header or without a value in a required column.
+    """
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = exc.object[:exc.start].count(b"\n") + 1
+        raise LexiconError(f"{path}: line {line}: not UTF-8 (byte {exc.object[exc.start]:#04x}); "
+                           f"save the file as UTF-8") from None
+    except OSError as exc:
+        raise LexiconError(f"{path}: cannot read lexicon ({exc.strerror or exc})") from None
+    rows = [(number, line) for number, line in enumerate(text.splitlines(), 1)
+            if line.strip() and not line.startswith("#")]
+    if not rows:
+        raise LexiconError(f"{path}: empty; expected a header row with the columns {', '.join(required)}")
+    header_line, header = rows[0][0], [name.strip() for name in rows[0][1].split("\t")]
+    absent = [name for name in required if name not in header]
+    if absent:
+        raise LexiconError(f"{path}: line {header_line}: the header lacks the column{'s' if len(absent) > 1 else ''} "
+                           f"{', '.join(absent)}; expected tab-separated columns {', '.join(required)} (and any others)")
+    for number, line in rows[1:]:
+        fields = line.split("\t")
+        if len(fields) > len(header):
+            raise LexiconError(f"{path}: line {number}: {len(fields)} fields but the header has {len(header)} "
+                               f"(a stray tab?)")
+        row = dict(zip(header, (f.strip() for f in fields)))
+        empty = [name for name in required if not row.get(name)]
+        if empty:
+            raise LexiconError(f"{path}: line {number}: no {' or '.join(empty)}; expected tab-separated "
+                               f"{', '.join(header)}")
+        yield number, row
+
+
+def _aliases(row: dict[str, str]) -> tuple[str, ...]:
+    return tuple(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip())
+
+
+def read_lexicon(folder: Path) -> Lexicon:
+    """Read and check every lexicon file under ``folder`` (laid out like ``mobkg/lexicons/``).
+
+    Use it to check an edited lexicon folder; :func:`load_lexicon` reads the installed one.
+
+    :raises LexiconError: naming the file, the line, row, pattern or key at fault, and what was expected.
+    """
+    words = folder / "en"  # word knowledge is per language; gazetteers are not
+    vocabulary = _check_vocabulary(_read_yaml(words / "vocabulary.yaml", _WordLoader), words / "vocabulary.yaml")
+    patterns = _check_patterns(_read_yaml(words / "patterns.yaml"), words / "patterns.yaml")
+    lexicon = Lexicon(vocabulary, patterns)
+    for path in sorted(folder.glob("dateline_abbreviations*.tsv")):
+        for _, row in _read_tsv(path, ("abbreviation", "label")):
+            lexicon.dateline_abbreviations[row["abbreviation"]] = row["label"]
+    lexicon.frames = compile_frames(_read_yaml(words / "frames.yaml").get("frames"), str(words / "frames.yaml"))
+    types = ", ".join(t.value for t in EntityType)
+    for path in sorted(folder.glob("organizations*.tsv")):
+        for number, row in _read_tsv(path, ("label", "type")):
+            try:
+                entity_type = EntityType(row["type"])
+            except ValueError:
+                raise LexiconError(f"{path}: line {number}: unknown type {row['type']!r}; expected one of {types}") from None
+            wikidata = row.get("wikidata") or None
+            if wikidata and not _WIKIDATA.fullmatch(wikidata):
+                raise LexiconError(f"{path}: line {number}: wikidata {wikidata!r} is not a Wikidata item ID "
+                                   f"(Q and digits, e.g. Q156578); leave it empty if unknown")
+            lexicon.add(GazetteerEntry(row["label"], entity_type, _aliases(row), wikidata))
+    for path in sorted(folder.glob("places*.tsv")):
+        for number, row in _read_tsv(path, ("label", "kind")):
+            if row["kind"] not in _PLACE_KINDS:
+                raise LexiconError(f"{path}: line {number}: unknown kind {row['kind']!r}; expected one of "
+                                   f"{', '.join(sorted(_PLACE_KINDS))}")
+            lexicon.add(GazetteerEntry(row["label"], EntityType.PLACE, _aliases(row)))
+    from .relations import compile_patterns  # noqa: PLC0415 - relations needs this module's Lexicon
+
+    try:  # a bad regular expression or placeholder fails here, not in the middle of a build
+        compile_patterns(lexicon)
+    except LexiconError as exc:  # relations names the shipped file; name the one read
+        raise LexiconError(str(exc).replace("lexicons/en/patterns.yaml", str(words / "patterns.yaml"), 1)) from None
+    return lexicon
 
 
 @cache
 def load_lexicon() -> Lexicon:
-    """Load every lexicon file once per process."""
-    folder = data_dir("lexicons")
-    words = folder / "en"  # word knowledge is per language; gazetteers are not
-    vocabulary = _read_yaml(words / "vocabulary.yaml")
-    patterns = _read_yaml(words / "patterns.yaml").get("patterns")
-    if not isinstance(patterns, list):
-        raise LexiconError(f"{words / 'patterns.yaml'}: needs a top-level `patterns:` list")
-    lexicon = Lexicon(vocabulary, patterns)
-    for path in sorted(folder.glob("dateline_abbreviations*.tsv")):
-        lines = [line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
-        for row in csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE):
-            if row.get("abbreviation") and row.get("label"):
-                lexicon.dateline_abbreviations[row["abbreviation"].strip()] = row["label"].strip()
-    lexicon.frames = compile_frames(_read_yaml(words / "frames.yaml").get("frames"), str(words / "frames.yaml"))
-    for path in sorted(folder.glob("organizations*.tsv")):
-        for row in _read_tsv(path):
-            try:
-                entity_type = EntityType(row["type"].strip())
-            except (KeyError, ValueError, AttributeError):
-                continue
-            aliases = tuple(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip())
-            lexicon.add(GazetteerEntry(row["label"].strip(), entity_type, aliases, (row.get("wikidata") or "").strip() or None))
-    for path in sorted(folder.glob("places*.tsv")):
-        for row in _read_tsv(path):
-            if (row.get("kind") or "").strip() not in _PLACE_KINDS or not row.get("label"):
-                continue
-            aliases = tuple(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip())
-            lexicon.add(GazetteerEntry(row["label"].strip(), EntityType.PLACE, aliases))
-    return lexicon
+    """Load every lexicon file once per process.
+
+    :raises LexiconError: if a lexicon file is malformed (see :func:`read_lexicon`).
+    """
+    return read_lexicon(data_dir("lexicons"))

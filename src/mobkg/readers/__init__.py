@@ -38,7 +38,7 @@ from .decoding import decode
 from .frontmatter import split_front_matter
 
 __all__ = [
-    "read_release_file", "find_release_files", "decode",
+    "read_release_file", "iter_release_file", "find_release_files", "decode",
     "MAX_BYTES", "MAX_RELEASE_BYTES", "MAX_RELEASE_CHARS", "RELEASE_SUFFIXES",
 ]
 
@@ -50,7 +50,7 @@ MAX_RELEASE_CHARS = 500_000
 """Longest release text (headline and body) passed on to extraction."""
 _SINGLE_RELEASE = frozenset({SourceFormat.TEXT, SourceFormat.HTML, SourceFormat.MARKDOWN})
 
-Reader = Callable[[str, str, str], list[Release]]
+Reader = Callable[[str, str, str], Iterable[Release | ReleaseError]]
 _READERS: dict[SourceFormat, Reader] = {
     SourceFormat.TEXT: text.read,
     SourceFormat.HTML: html.read,
@@ -137,7 +137,25 @@ def read_release_file(path: str | os.PathLike) -> list[Release]:
     """Read one file into its releases (a feed gives one per item).
 
     :raises ReleaseError: if the file is missing, unreadable, not a regular file, too
-        large, empty, binary, undecodable, malformed, or holds no release.
+        large, empty, binary, undecodable, malformed, or holds no release, or if any
+        item of a feed cannot be read.
+    """
+    releases = []
+    for item in iter_release_file(path):
+        if isinstance(item, ReleaseError):
+            raise item
+        releases.append(item)
+    return releases
+
+
+def iter_release_file(path: str | os.PathLike) -> Iterator[Release | ReleaseError]:
+    """Read one file's releases one at a time: a feed's items as they are parsed, not all at once.
+
+    A feed item that cannot be used (too long, hostile markup) is yielded as its
+    :class:`~mobkg.errors.ReleaseError` and the items after it are still read.
+
+    :raises ReleaseError: (before the first release) if the file cannot be read at all, as
+        :func:`read_release_file` says; after the last, if it held no release.
     """
     path = Path(path)
     source = str(path)
@@ -148,27 +166,37 @@ def read_release_file(path: str | os.PathLike) -> list[Release]:
         raise ReleaseError(source, f"{_mib(len(data))} of {fmt.value} is not a press release; single releases larger "
                                    f"than {_mib(MAX_RELEASE_BYTES)} are refused")
     digest = hashlib.sha256(data).hexdigest()
+    del data
     meta = None
     if fmt in (SourceFormat.TEXT, SourceFormat.MARKDOWN):
         meta, rest = split_front_matter(content)
         if meta is not None:  # a static-site newsroom post: Markdown under its metadata
             fmt, content = SourceFormat.MARKDOWN, rest
+    found = 0
     try:
-        releases = markdown.read(content, source, digest, meta) if meta else _READERS[fmt](content, source, digest)
+        items = markdown.read(content, source, digest, meta) if meta else _READERS[fmt](content, source, digest)
+        for item in items:
+            found += 1
+            yield _checked(item)
     except ReleaseError:
         raise
     except Exception as exc:  # noqa: BLE001 - third-party parsers fail on hostile input in many ways
         detail = (str(exc).strip().splitlines() or [""])[0][:200]
         detail = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
         raise ReleaseError(source, f"cannot read as {fmt.value} ({detail})") from None
-    if not releases:
+    if not found:
         raise ReleaseError(source, "no release found in the file")
-    for release in releases:
-        length = len(release.title) + sum(len(block) for block in release.body)
-        if length > MAX_RELEASE_CHARS:
-            raise ReleaseError(release.source, f"release text is {length:,} characters; releases longer than "
-                                               f"{MAX_RELEASE_CHARS:,} characters are refused")
-    return releases
+
+
+def _checked(item: Release | ReleaseError) -> Release | ReleaseError:
+    """``item``, or its error if the release is too long to be passed on to extraction."""
+    if isinstance(item, ReleaseError):
+        return item
+    length = len(item.title) + sum(len(block) for block in item.body)
+    if length > MAX_RELEASE_CHARS:
+        return ReleaseError(item.source, f"release text is {length:,} characters; releases longer than "
+                                         f"{MAX_RELEASE_CHARS:,} characters are refused")
+    return item
 
 
 def _read_bytes(path: Path, source: str) -> bytes:
@@ -211,3 +239,4 @@ def iter_releases(paths: Iterable[str | os.PathLike]) -> Iterator[Release]:
     """Read every release under ``paths`` in order (see :func:`find_release_files`)."""
     for path in find_release_files(paths):
         yield from read_release_file(path)
+

@@ -5,7 +5,8 @@ RocksDB treats the folder it opens as its own: it rewrites ``IDENTITY`` and
 even when the open then fails. So mobkg opens a folder only when it is new or
 empty, carries mobkg's marker file (:data:`MARKER`), or is a store made before
 the marker existed (only RocksDB's file names, a ``CURRENT`` naming a manifest
-that is there: adopted, and marked at its first write). Anything else is
+that is there, an ``OPTIONS-*`` file listing Oxigraph's column families:
+adopted, and marked at its first write). Anything else is
 refused untouched.
 
 The marker also records the size and CRC-32 of every table file (``*.sst``) as
@@ -41,6 +42,7 @@ _ROCKSDB_NAME = re.compile(
 )
 _CURRENT = re.compile(r"(MANIFEST-\d+)\n?")
 _CHUNK = 1 << 20
+_OXIGRAPH_FAMILIES = ("id2str", "spog", "posg", "ospg", "gspo", "gpos", "gosp", "dspo", "dpos", "dosp", "graphs")
 
 
 def damaged(location: str, reason: str) -> StoreError:
@@ -171,7 +173,21 @@ def _check_unmarked(target: Path, path, names: set[str]) -> dict[str, list[int]]
     if not found or found.group(1) not in names:
         raise StoreError(f"{path}: not a mobkg store (no marker {MARKER}, and CURRENT does not name a "
                          "manifest that is there); choose a new or empty folder for --store")
+    if not any(_is_oxigraph_options(target / name) for name in names if name.startswith("OPTIONS-")):
+        raise StoreError(f"{path}: not a mobkg store (no marker {MARKER}, and no RocksDB options file of an "
+                         "Oxigraph store); choose a new or empty folder for --store")
     return {}
+
+
+def _is_oxigraph_options(path: Path) -> bool:
+    """Whether ``path`` is an options file RocksDB wrote for Oxigraph's column families."""
+    try:
+        with path.open("rb") as handle:
+            text = handle.read(1 << 20).decode("utf-8", "replace")
+    except OSError:
+        return False
+    return text.startswith("# This is a RocksDB option file.") and all(
+        f'[CFOptions "{family}"]' in text for family in _OXIGRAPH_FAMILIES)
 
 
 def _verify(target: Path, location: str, record: dict[str, list[int]]) -> None:

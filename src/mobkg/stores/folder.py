@@ -15,8 +15,10 @@ written, so a recorded file whose bytes differ is damaged; checking this at
 open matters because pyoxigraph, on a damaged block, can spin in a query
 (its quad iterator repeats the read error forever, and an aggregate such as
 ``COUNT(*)`` keeps consuming it) instead of failing. Files written since the
-last record (by ``mobkg serve``, or a build that was killed) are checked only
-as they are read.
+last record (a build or server that was killed, a store made before the
+record) are checked by reading the whole store once through every index
+(:func:`mobkg.stores.embedded.read_everything`) when it is opened with no writer
+at work; a writer then records them.
 """
 
 from __future__ import annotations
@@ -131,6 +133,21 @@ class StoreFolder:
             return
         self.record = record
 
+    def unrecorded_tables(self) -> list[str]:
+        """Table files the record does not cover, when no writer is adding them right now.
+
+        A running build or server holds the folder's lock while it writes new tables; without
+        one, unrecorded tables were left by a store made before the record, a killed build or
+        a killed server, and nothing says they are intact.
+        """
+        try:
+            names = sorted(name for name in os.listdir(self.path) if name.endswith(".sst") and name not in self.record)
+        except OSError:
+            return []
+        if not names or (self._lock_fd is None and _writer_active(self.path)):
+            return []
+        return names
+
     def release(self) -> None:
         """Drop a writer's lock."""
         _unlock(self._lock_fd)
@@ -235,6 +252,21 @@ def _lock(target: Path, path) -> int:
         os.close(fd)
         raise StoreError(f"{path}: store is in use by another mobkg process; wait for it to finish") from None
     return fd
+
+
+def _writer_active(target: Path) -> bool:
+    """Whether another process holds the folder's writer lock (asked without taking it for long)."""
+    try:
+        fd = os.open(target, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)  # closing drops the shared lock, if it was granted
+    return False
 
 
 def _unlock(fd: int | None) -> None:

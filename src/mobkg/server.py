@@ -13,6 +13,8 @@ queries read); while it runs, build into it with ``mobkg build --endpoint URL``
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
 import shutil
 import signal
@@ -28,6 +30,7 @@ import urllib.request
 from pathlib import Path
 
 from .errors import StoreError
+from .stores.folder import StoreFolder
 
 __all__ = ["OxigraphServer", "oxigraph_executable", "server_command", "DEFAULT_PORT"]
 
@@ -72,6 +75,8 @@ class OxigraphServer:
         self.url = f"http://{host}:{port}"
         self.process: subprocess.Popen | None = None
         self._log = None
+        self._folder: StoreFolder | None = None
+        self._served = False
 
     def start(self, *, attempts: int = 100, interval: float = 0.1) -> OxigraphServer:
         """Start the server and return once it answers queries.
@@ -81,13 +86,19 @@ class OxigraphServer:
         :raises StoreError: if the store is not a folder, the command is missing,
             the server exits (port in use, store locked) or never answers.
         """
-        if self.store.exists() and not self.store.is_dir():
-            raise StoreError(f"{self.store}: exists and is not a store folder; choose another --store")
         _check_port_free(self.bind, self.port)
-        command = server_command(self.store, port=self.port, bind=self.bind, executable=oxigraph_executable())
-        # A file, not a pipe: nobody reads a long-running server's pipe, and a full one would block it.
-        self._log = tempfile.TemporaryFile()
-        self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT)
+        # The same folder rules as the embedded store (a user's folder is refused untouched), and
+        # the folder stays locked, by this process, while the server runs.
+        self._folder = StoreFolder.check(self.store, read_only=False)
+        try:
+            command = server_command(self.store, port=self.port, bind=self.bind, executable=oxigraph_executable())
+            # A file, not a pipe: nobody reads a long-running server's pipe, and a full one would block it.
+            self._log = tempfile.TemporaryFile()
+            self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=self._log,
+                                            stderr=subprocess.STDOUT, preexec_fn=_die_with_parent(os.getpid()))
+        except BaseException:
+            self.stop()
+            raise
         for _ in range(attempts):
             if self.process.poll() is not None:
                 self._log.seek(0)
@@ -97,6 +108,12 @@ class OxigraphServer:
                 raise StoreError(f"{self.url}: the oxigraph server exited at start ({reason}); "
                                  "is the port in use or the store open in another process?")
             if self.answers() and self.process.poll() is None:
+                self._served = True
+                try:
+                    self._folder.mark()
+                except StoreError:
+                    self.stop()
+                    raise
                 return self
             time.sleep(interval)
         self.stop()
@@ -142,12 +159,40 @@ class OxigraphServer:
         if self._log is not None:
             self._log.close()
             self._log = None
+        if self._folder is not None:
+            folder, self._folder = self._folder, None
+            if self._served:
+                folder.record_tables()  # the server has exited: its table files are final
+            self._served = False
+            folder.release()
 
     def __enter__(self) -> OxigraphServer:
         return self.start() if self.process is None else self
 
     def __exit__(self, *exc_info) -> None:
         self.stop()
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int):
+    """A ``preexec_fn`` that has the kernel SIGKILL the server when ``parent`` dies (Linux).
+
+    Without it, a ``mobkg serve`` killed with SIGKILL leaves the server running, holding the
+    port and the store's lock. Elsewhere (no ``prctl``) this does nothing.
+    """
+    name = ctypes.util.find_library("c") if sys.platform.startswith("linux") else None
+    libc = ctypes.CDLL(name, use_errno=True) if name else None
+
+    def preexec() -> None:
+        if libc is None:
+            return
+        libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+        if os.getppid() != parent:  # the parent died before prctl took effect
+            os._exit(1)
+
+    return preexec if libc is not None else None
 
 
 def _interrupt(signum, frame):

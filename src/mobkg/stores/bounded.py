@@ -37,6 +37,10 @@ def query_error(location: str, kind: str, message: str) -> QueryError | StoreErr
         return QueryError(f"SPARQL syntax error: {message}")
     if kind == "ValueError":
         return QueryError(f"query failed: {message}")
+    if "corruption" in message.lower():
+        from .folder import damaged
+
+        return damaged(location, message)
     return StoreError(f"{location}: query failed ({message})")
 
 

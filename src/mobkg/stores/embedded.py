@@ -14,7 +14,9 @@ the store as it was before.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+import sys
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -22,8 +24,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 
 from ..errors import QueryError, StoreError
 from .base import RELEASE_HASHES_QUERY, QueryKind, QueryResult, QueryStream, StoredRelease, hashes_from_rows
+from .folder import StoreFolder, damaged
 
-__all__ = ["EmbeddedStore", "to_rdflib", "to_oxigraph", "update_text"]
+__all__ = ["EmbeddedStore", "read_everything", "to_rdflib", "to_oxigraph", "update_text"]
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -98,29 +101,50 @@ class EmbeddedStore:
     """An on-disk pyoxigraph store at ``path`` (created if missing)."""
 
     def __init__(self, path: str | Path, *, read_only: bool = False):
+        """Open the store, after checking that the folder is one (see :mod:`mobkg.stores.folder`).
+
+        :raises StoreError: if the folder is missing (read-only), not a mobkg store, in use by
+            another writer, damaged, or the engine cannot open it.
+        """
         self.location = str(path)
-        target = Path(path)
-        if target.exists() and not target.is_dir():
-            raise StoreError(f"{path}: exists and is not a store folder; choose another --store")
-        if read_only and not target.exists():
-            raise StoreError(f"{path}: no store here; run `mobkg build ... --store {path}` first")
+        self._folder = StoreFolder.check(path, read_only=read_only)
+        self._writer = not read_only
         try:
-            self._store = ox.Store.read_only(str(target)) if read_only else ox.Store(str(target))
+            self._store = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
         except OSError as exc:
+            self._folder.release()
             message = str(exc)
             if "lock" in message.lower():
                 raise StoreError(f"{path}: store is in use by another mobkg process; wait for it to finish") from None
+            if "corruption" in message.lower():
+                raise damaged(self.location, _first_line(message)) from None
             raise StoreError(f"{path}: cannot open store ({_first_line(message)})") from None
         except RuntimeError as exc:  # RocksDB reports damaged files as "Corruption: ..."
-            raise StoreError(f"{path}: not a readable mobkg store ({_first_line(str(exc))}); "
-                             f"rebuild it into an empty folder") from None
+            self._folder.release()
+            raise damaged(self.location, _first_line(str(exc))) from None
+        except BaseException:
+            self._folder.release()
+            raise
+        try:
+            if self._folder.unrecorded_tables():
+                with self._reading():
+                    read_everything(self._store)
+            if self._writer:
+                self._folder.mark()
+        except StoreError:
+            self.close(record=False)
+            raise
 
     def replace_graphs(self, graphs: Sequence[Graph]) -> None:
         if not graphs:
             return
         try:
             self._store.update(update_text(graphs))
-        except (OSError, SyntaxError, ValueError, RuntimeError) as exc:
+        except (OSError, RuntimeError) as exc:
+            if _is_corruption(exc):
+                raise damaged(self.location, _first_line(str(exc))) from None
+            raise StoreError(f"{self.location}: write failed, nothing was changed ({_first_line(str(exc))})") from None
+        except (SyntaxError, ValueError) as exc:
             raise StoreError(f"{self.location}: write failed, nothing was changed ({_first_line(str(exc))})") from None
         try:
             # Write the memtables out now: left to RocksDB they pile up in memory (about 90 MB per
@@ -133,33 +157,35 @@ class EmbeddedStore:
         return hashes_from_rows(self.query(RELEASE_HASHES_QUERY).rows)
 
     def graph_names(self) -> list[str]:
-        return sorted(node.value for node in self._store.named_graphs())
+        with self._reading():
+            return sorted(node.value for node in self._store.named_graphs())
 
     def graph(self, name: str) -> Graph:
         graph = Graph(identifier=URIRef(name))
-        for quad in self._store.quads_for_pattern(None, None, None, ox.NamedNode(name)):
-            graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+        with self._reading():
+            for quad in self._store.quads_for_pattern(None, None, None, ox.NamedNode(name)):
+                graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
         return graph
 
     def query(self, sparql: str) -> QueryResult:
-        try:
-            result = self._store.query(sparql)
-        except SyntaxError as exc:
-            raise QueryError(f"SPARQL syntax error: {_first_line(str(exc))}") from None
-        except ValueError as exc:
-            raise QueryError(f"query failed: {_first_line(str(exc))}") from None
-        except (OSError, RuntimeError) as exc:
-            raise StoreError(f"{self.location}: query failed reading the store ({_first_line(str(exc))})") from None
-        if isinstance(result, ox.QueryBoolean):
-            return QueryResult(QueryKind.ASK, boolean=bool(result))
-        if isinstance(result, ox.QuerySolutions):
-            variables = [v.value for v in result.variables]
-            rows = [tuple(to_rdflib(solution[v]) for v in variables) for solution in result]
-            return QueryResult(QueryKind.SELECT, variables=variables, rows=rows)
-        graph = Graph()
-        for triple in result:
-            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
-        return QueryResult(QueryKind.CONSTRUCT, graph=graph)
+        with self._reading():
+            try:
+                result = self._store.query(sparql)
+            except SyntaxError as exc:
+                raise QueryError(f"SPARQL syntax error: {_first_line(str(exc))}") from None
+            except ValueError as exc:
+                raise QueryError(f"query failed: {_first_line(str(exc))}") from None
+            # Solutions are computed as they are read, so reading them reads the store too.
+            if isinstance(result, ox.QueryBoolean):
+                return QueryResult(QueryKind.ASK, boolean=bool(result))
+            if isinstance(result, ox.QuerySolutions):
+                variables = [v.value for v in result.variables]
+                rows = [tuple(to_rdflib(solution[v]) for v in variables) for solution in result]
+                return QueryResult(QueryKind.SELECT, variables=variables, rows=rows)
+            graph = Graph()
+            for triple in result:
+                graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+            return QueryResult(QueryKind.CONSTRUCT, graph=graph)
 
     def stream(self, sparql: str, *, timeout: float | None = None) -> QueryStream:
         """Run a query, its rows read from the store as they are iterated (see :mod:`mobkg.stores.bounded`).
@@ -178,12 +204,71 @@ class EmbeddedStore:
 
         Sorted, so two dumps of the same content compare equal byte for byte.
         """
-        quads = (quad for quad in self._store if not isinstance(quad.graph_name, ox.DefaultGraph))
-        return "".join(sorted(f"{quad} .\n" for quad in quads)).encode("utf-8")
+        with self._reading():
+            quads = [f"{quad} .\n" for quad in self._store if not isinstance(quad.graph_name, ox.DefaultGraph)]
+        return "".join(sorted(quads)).encode("utf-8")
 
-    def close(self) -> None:
-        """Drop the handle; RocksDB releases its lock when the store object is freed."""
-        self._store = None
+    def close(self, *, record: bool = True) -> None:
+        """Close the engine; a writer then records the table files in the marker and unlocks the folder."""
+        store, self._store = self._store, None
+        if store is None:
+            return
+        # The engine closes (finishing its background work) when its last reference goes; only
+        # then are the table files final. If someone else still holds it, leave the old record.
+        closed = sys.getrefcount(store) <= 2
+        del store
+        if self._writer and closed and record:
+            self._folder.record_tables()
+        self._folder.release()
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[None]:
+        """Turn the engine's read errors into StoreError (a damaged block into "damaged store")."""
+        try:
+            yield
+        except (OSError, RuntimeError) as exc:
+            if _is_corruption(exc):
+                raise damaged(self.location, _first_line(str(exc))) from None
+            raise StoreError(f"{self.location}: reading the store failed ({_first_line(str(exc))})") from None
+
+
+def read_everything(store: ox.Store) -> int:
+    """Read every quad of ``store`` through each of its indexes and every term; return the quad count.
+
+    RocksDB checks a block's checksum when it reads it, so a damaged block raises here, from
+    a plain Python loop that stops at the first error, rather than in a query that may spin
+    on it. Oxigraph picks its index from the bound positions of a pattern, so each index is
+    read by one kind of pattern (by subject, predicate, object; per graph by predicate and by
+    object). Costs a pass per index: about a second per 100,000 quads.
+
+    :raises RuntimeError, OSError: from pyoxigraph, at the first damaged block.
+    """
+    subjects, predicates, objects, graph_predicates, graph_objects = set(), set(), set(), set(), set()
+    count = 0
+    for quad in store:  # the default-graph and graph-first indexes; decodes every term
+        count += 1
+        subjects.add(quad.subject)
+        predicates.add(quad.predicate)
+        objects.add(quad.object)
+        if not isinstance(quad.graph_name, ox.DefaultGraph):
+            graph_predicates.add((quad.predicate, quad.graph_name))
+            graph_objects.add((quad.object, quad.graph_name))
+    list(store.named_graphs())
+    patterns = [
+        *((subject, None, None, None) for subject in subjects),
+        *((None, predicate, None, None) for predicate in predicates),
+        *((None, None, object_, None) for object_ in objects),
+        *((None, predicate, None, graph) for predicate, graph in graph_predicates),
+        *((None, None, object_, graph) for object_, graph in graph_objects),
+    ]
+    for pattern in patterns:
+        for _ in store.quads_for_pattern(*pattern):
+            pass
+    return count
+
+
+def _is_corruption(exc: BaseException) -> bool:
+    return "corruption" in str(exc).lower()
 
 
 def _first_line(message: str) -> str:

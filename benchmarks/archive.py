@@ -38,6 +38,8 @@ from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 
+from proc import descendants, rss_kib
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 ARCHIVE = ROOT.parent / "shared" / "archive" / "wire-archive.tar.xz"
@@ -65,8 +67,7 @@ def reason_class(reason: str) -> str:
 class WorkerMemory(threading.Thread):
     """Samples, once a second, the RSS of every process descended from this one.
 
-    Build workers are started by a forkserver, so they are not this process's children and
-    ``RUSAGE_CHILDREN`` never sees them; /proc does.
+    (Build workers are not this process's children, see :mod:`proc`.)
     """
 
     def __init__(self):
@@ -76,30 +77,8 @@ class WorkerMemory(threading.Thread):
 
     def run(self):
         while not self.stop.wait(1.0):
-            for pid in _descendants(os.getpid()):
-                try:
-                    rss = next(int(line.split()[1]) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
-                               if line.startswith("VmRSS:"))
-                except (OSError, StopIteration, ValueError):
-                    continue
-                self.peak_mib = max(self.peak_mib, rss / 1024)
-
-
-def _descendants(root: int) -> list[int]:
-    parents = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, ValueError, IndexError):
-                continue
-    found, frontier = [], [root]
-    while frontier:
-        parent = frontier.pop()
-        children = [pid for pid, ppid in parents.items() if ppid == parent]
-        found += children
-        frontier += children
-    return found
+            for pid in descendants(os.getpid()):
+                self.peak_mib = max(self.peak_mib, rss_kib(pid) / 1024)
 
 
 def main(argv: list[str] | None = None) -> int:

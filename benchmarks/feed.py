@@ -35,6 +35,8 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from proc import descendants, rss_kib
+
 _ONSETS = ["b", "br", "d", "f", "g", "k", "kl", "l", "m", "n", "p", "r", "s", "st", "t", "v", "z", "qu"]
 _VOWELS = ["a", "e", "i", "o", "u", "ai", "ea", "io", "y"]
 _ENDINGS = ["", "n", "r", "l", "x", "ra", "na", "vo", "ta", "nd"]
@@ -94,30 +96,7 @@ class _TreeSampler(threading.Thread):
 
     def run(self) -> None:
         while not self.done.wait(0.5):
-            self.peak_mib = max(self.peak_mib, sum(_rss_kib(p) for p in _tree(self.pid)) / 1024)
-
-
-def _tree(root: int) -> list[int]:
-    parents = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, ValueError, IndexError):
-                continue
-    tree, frontier = [root], [root]
-    while frontier:
-        frontier = [pid for pid, parent in parents.items() if parent in frontier]
-        tree += frontier
-    return tree
-
-
-def _rss_kib(pid: int) -> int:
-    try:
-        return next(int(line.split()[1]) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
-                    if line.startswith("VmRSS:"))
-    except (OSError, StopIteration, ValueError):
-        return 0
+            self.peak_mib = max(self.peak_mib, sum(rss_kib(p) for p in [self.pid, *descendants(self.pid)]) / 1024)
 
 
 def measure(feed: Path, store: Path, jobs: int, timeout: float | None) -> dict:

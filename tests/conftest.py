@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -41,3 +43,27 @@ def fixture_store(tmp_path_factory):
     opened.replace_graphs(fixture_graphs())
     yield opened
     opened.close()
+
+
+def run_mobkg(*args):
+    """Run ``mobkg ARGS`` in-process; an exception other than the exit is a bug, so it is re-raised."""
+    from mobkg.cli import cli
+
+    result = CliRunner().invoke(cli, [str(a) for a in args])
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    assert "Traceback" not in result.output
+    return result
+
+
+@contextlib.contextmanager
+def opened_store(path):
+    """The store at ``path`` through the library, closed afterwards: the CLI must never read a
+    store this process holds open (a second open of the same folder is refused)."""
+    from mobkg import open_store
+
+    store = open_store(str(path))
+    try:
+        yield store
+    finally:
+        store.close()

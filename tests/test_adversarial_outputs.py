@@ -13,7 +13,6 @@ CLI tests run the command with CliRunner and check the written file through rdfl
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import importlib
 import io
@@ -21,7 +20,6 @@ import json
 import os
 import re
 import stat
-import sys
 import threading
 from datetime import date
 from pathlib import Path
@@ -30,7 +28,7 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 from conftest import fixture_graphs
-from rdflib import RDFS, Dataset, Graph, Literal, URIRef
+from rdflib import RDFS, Dataset, Graph, URIRef
 from rdflib.namespace import SKOS
 
 from mobkg import (
@@ -52,6 +50,7 @@ from mobkg.errors import OutputError
 from mobkg.escapes import terminal_safe, xml_safe
 from mobkg.outputs import write_output
 from mobkg.vocab import MOB
+from conftest import opened_store as opened
 
 pytestmark = pytest.mark.adversarial
 
@@ -108,16 +107,6 @@ def labels_in(dataset: Dataset) -> set[str]:
     return {str(q[2]) for q in dataset.quads((None, RDFS.label, None, None))} | {
         str(q[2]) for q in dataset.quads((None, SKOS.altLabel, None, None))
     }
-
-
-@contextlib.contextmanager
-def opened(path):
-    """The store at ``path``, closed afterwards: the CLI must never read a store this process holds open."""
-    store = open_store(str(path))
-    try:
-        yield store
-    finally:
-        store.close()
 
 
 def stored(path, graphs) -> Path:

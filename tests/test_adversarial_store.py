@@ -18,10 +18,9 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from mobkg import StoreError, ingest, open_store
-from mobkg.cli import cli
+from conftest import run_mobkg as mobkg
 
 MARKER = "mobkg-store.json"
 """The marker file mobkg writes into each store folder it creates."""
@@ -33,15 +32,6 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 COUNT_ALL = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 ADDRESS_SPACE = 3 << 30
 """RSS cap of a subprocess that could blow up: 3 GiB of address space."""
-
-
-def mobkg(*args):
-    """Run ``mobkg ARGS`` in-process; any exception but the exit is a bug, so it is re-raised."""
-    result = CliRunner().invoke(cli, [str(a) for a in args])
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    assert "Traceback" not in result.output
-    return result
 
 
 def one_error_line(result, *expected: str) -> str:

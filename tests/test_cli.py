@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
@@ -24,7 +23,6 @@ from mobkg import (
     Predicate,
     build_release_graph,
     ingest,
-    open_store,
     read_release_file,
     release_iri,
     run_query,
@@ -32,6 +30,7 @@ from mobkg import (
 from mobkg.cli import cli
 from mobkg.readers import find_release_files
 from mobkg.vocab import MOB
+from conftest import opened_store as opened
 
 ROOT = Path(__file__).resolve().parent.parent
 RELEASES = Path("tests/data/releases")
@@ -56,16 +55,6 @@ def mobkg():
         return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)
 
     return invoke
-
-
-@contextlib.contextmanager
-def opened(path):
-    """Open a store the CLI wrote, through the library, and release its lock afterwards."""
-    store = open_store(str(path))
-    try:
-        yield store
-    finally:
-        store.close()
 
 
 def graph_names(path) -> list[str]:

@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 
 from mobkg import ingest, open_store, read_release_file
 from mobkg.cli import cli
-from mobkg.errors import ReleaseFault
 from mobkg.extract import extract_release
 from mobkg.extract import pipeline
 from mobkg.release import Release, SourceFormat

@@ -23,18 +23,17 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib import BNode, Graph, URIRef
 from rdflib.compare import isomorphic
 
-from mobkg import EntityType, entity_iri, ingest, open_store, release_iri, run_query, saved_queries
-from mobkg.cli import cli
+from mobkg import EntityType, entity_iri, ingest, release_iri, run_query, saved_queries
 from mobkg.extract.normalise import slug
 from mobkg.ingest import release_graph
 from mobkg.readers import read_release_file
 from mobkg.vocab import SCHEMA
+from conftest import opened_store as opened, run_mobkg as mobkg
 
 GOOD_RELEASE = """Kestrova Motors Opens Battery Plant in Lyon
 
@@ -78,24 +77,6 @@ def write_corpus(folder: Path, numbers) -> list[Path]:
         path.write_text(release_text(number), encoding="utf-8")
         paths.append(path)
     return paths
-
-
-def mobkg(*args):
-    """Run ``mobkg ARGS`` in-process; an exception other than the exit is a bug, so it is re-raised."""
-    result = CliRunner().invoke(cli, [str(a) for a in args])
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    assert "Traceback" not in result.output
-    return result
-
-
-@contextlib.contextmanager
-def opened(path: Path):
-    store = open_store(str(path))
-    try:
-        yield store
-    finally:
-        store.close()
 
 
 def dump(path: Path) -> bytes:

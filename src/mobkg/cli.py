@@ -230,7 +230,7 @@ def query(query, store_path, endpoint, params, fmt, timeout, allow_service):
         bound[name.strip()] = value
     with opened(store_path, endpoint, read_only=True) as store, reported():
         if query == "-":
-            query = read_query_text(click.get_binary_stream("stdin").read(2 * 1024 * 1024))
+            query = read_query_text(sys.stdin.buffer.read(2 * 1024 * 1024))
         answer = stream_query(store, query, bound, timeout=timeout or None, allow_service=allow_service)
         write_result(answer, OutputFormat(fmt), sys.stdout)
 

@@ -38,7 +38,8 @@ _SECTOR = rf"(?<![\w\-’'⟩])(?-i:(?P<sector>{_SECTOR_WORD}(?: {_SECTOR_WORD})
 # A list of fields closed by a plural field noun: "the automotive, marine and energy (sectors)".
 _LIST_WORDS = rf"(?!{_FUNCTION})[a-z][a-z\-]*(?: (?!{_FUNCTION})[a-z][a-z\-]*)?"
 _SECTOR_LIST = (rf"(?<![\w\-’'])(?-i:(?P<sectorlist>{_LIST_WORDS}(?:(?:, | and |, and | & | or ){_LIST_WORDS})*))"
-                r"(?= (?:sectors|industries|markets|segments)\b)")
+                r"(?= (?P<fieldhead>sectors|industries|markets|segments|sector|industry|market|segment)\b)")
+# "the hospitality, tourism and entertainment sector": a singular head closes a list of two or more.
 
 
 @dataclass
@@ -281,9 +282,25 @@ _NOT_SECTOR_HEADS = {"advanced", "automotive", "commercial", "development", "new
                      "based", "other", "more", "such", "its", "their", "a", "an", "the", "energy-based"}
 
 
-_ADJECTIVE = re.compile(r"[a-z\-]+(?:al|ble|ive|ent|ant|ic|ous|ful|ly|ary|term|based|driven|grade|scale|class)")
+_ADJECTIVE = re.compile(r"(?![a-z\-]*(?:ment|ics)$)[a-z\-]+(?:al|ble|ive|ent|ant|ic|ous|ful|ly|ary|term|based|driven|grade|scale|class)")
+"""The shape of an English adjective ("intelligent", "competitive", "short-term"), not "entertainment"."""
 _CLAUSE_VERBS = {"serving", "producing", "providing", "offering", "delivering", "enabling", "helping", "making", "building",
                  "developing", "supporting", "specializing", "specialising", "focusing", "focused", "including", "creating"}
+
+
+_SINGULAR_FIELDS = {"sector", "industry", "market", "segment"}
+
+
+def _listed_fields(items: tuple[str, ...], head: str, lexicon: Lexicon) -> tuple[str, ...]:
+    """The fields of a list closed by a field noun. Before "sectors" or "industries" an adjective
+    names a field ("the automotive and industrial sectors"); before "markets" or a singular head it
+    mostly praises or places ("high-growth markets", "a dynamic and competitive market")."""
+    kept = tuple(i for i in items if not re.match(r"[a-z]+ly ", i))  # "highly dynamic"
+    if head in {"sectors", "industries"}:
+        return kept
+    modifiers = lexicon.words("sector_modifiers") | _WHERE_NOT_WHAT | {"other", "public", "private", "capital", "vital"}
+    return tuple(i for i in kept if not (_ADJECTIVE.fullmatch(i) or re.fullmatch(r"[a-z\-]+(?:ing|ed|growth)", i)
+                                         or i.split()[0] in modifiers))
 
 
 def _without_modifiers(items: tuple[str, ...], lexicon: Lexicon) -> tuple[str, ...]:
@@ -324,6 +341,9 @@ def match_sentence(skeleton: Skeleton, lexicon: Lexicon, *, truncated: bool = Fa
             if groups.get("sectorlist"):
                 items = tuple(i for i in split_items(groups["sectorlist"], strict=False)
                               if i not in _WHERE_NOT_WHAT and not re.match(r"[a-z]+ing ", i))  # "serving defense"
+                items = _listed_fields(items, groups["fieldhead"], lexicon)
+                if groups["fieldhead"] in _SINGULAR_FIELDS and len(items) < 2:
+                    continue  # "the automotive sector" alone: a descriptor, read by the descriptor patterns
             if pattern.after:
                 rest = text[found.end():]
                 if truncated and not rest.strip():

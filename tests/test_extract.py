@@ -182,3 +182,35 @@ def test_the_seed_release_needs_no_seed_name_in_the_lexicons(monkeypatch):
         "Yin Tongyue": "Person", "Zhang Guibing": "Person",
     }
     assert {name: found.get(name) for name in expected} == expected
+
+
+@pytest.mark.parametrize("text", ["Revenue reached VND 186.4 trillion in 2025.", "The plant cost USD 250 million."])
+def test_an_amount_of_money_is_not_a_model_code(text):
+    extraction = extract_release(Release("m.txt", "Results", (text,), "0" * 64, SourceFormat.TEXT))
+    assert [e.label for e in extraction.entities if e.type is EntityType.PRODUCT] == []
+
+
+@pytest.mark.parametrize(("text", "standard"), [
+    ("The controller meets ISO 26262 and ISO/SAE 21434.", "ISO 26262"),
+    ("The plant holds ISO14001 certification.", "ISO14001"),
+])
+def test_a_numbered_standard_is_a_technology(text, standard):
+    extraction = extract_release(Release("s.txt", "Certified", (text,), "0" * 64, SourceFormat.TEXT))
+    assert {e.label: e.type for e in extraction.entities}.get(standard) is EntityType.TECHNOLOGY
+
+
+@pytest.mark.parametrize(("text", "place"), [
+    ("The trucks are assembled in Brinkvale, Indiana, for fleets in the Midwest.", "Brinkvale"),
+    ("Testing moves to Oskara, Wis., in the spring.", "Oskara"),
+])
+def test_an_unknown_name_before_a_region_is_a_place(text, place):
+    extraction = extract_release(Release("p.txt", "Plant news", (text,), "0" * 64, SourceFormat.TEXT))
+    assert {e.label: e.type for e in extraction.entities}.get(place) is EntityType.PLACE
+
+
+def test_a_marque_before_a_model_name_is_a_product_and_before_a_unit_is_not():
+    text = "The engine powers the Honda Zephyra, while the Honda Transmission plant builds gearboxes."
+    extraction = extract_release(Release("m.txt", "Engines", (text,), "0" * 64, SourceFormat.TEXT))
+    types = {e.label: e.type for e in extraction.entities}
+    assert types.get("Honda Zephyra") is EntityType.PRODUCT
+    assert types.get("Honda Transmission") is not EntityType.PRODUCT

@@ -484,6 +484,8 @@ class _Finder:
 
     def _by_code(self, chunk: _Chunk) -> Typed | None:
         words = chunk.words
+        if words[0].lower() in self.words("currency_codes"):
+            return None  # "VND 186.4": an amount
         if self.model_code(words):
             if len(words) == 2 and words[0].isupper() and words[0].lower() not in self.stop \
                     and re.fullmatch(r"v?[1-9]?\d\.\d{1,2}(?:\.\d{1,2})?", words[-1]):

@@ -214,3 +214,11 @@ def test_a_marque_before_a_model_name_is_a_product_and_before_a_unit_is_not():
     types = {e.label: e.type for e in extraction.entities}
     assert types.get("Honda Zephyra") is EntityType.PRODUCT
     assert types.get("Honda Transmission") is not EntityType.PRODUCT
+
+
+def test_a_rank_or_part_with_a_number_is_not_a_model():
+    text = "Voltaro builds Class 8 trucks for Level 4 autonomy in Phase 2, alongside the Voltaro Model 3 and the K9 van."
+    extraction = extract_release(Release("r.txt", "Trucks", (text,), "0" * 64, SourceFormat.TEXT))
+    products = {e.label for e in extraction.entities if e.type is EntityType.PRODUCT}
+    assert not products & {"Class 8", "Level 4", "Phase 2"}
+    assert "K9" in products

@@ -556,9 +556,15 @@ class _Finder:
 
 
 def _not_a_name(tokens: list[Token], lexicon: Lexicon) -> bool:
-    """A capitalised term that names nothing: a financial or legal term, or a generic acronym alone."""
+    """A capitalised term that names nothing: a financial or legal term, a generic acronym alone,
+    a rank or part with its number ("Level 4", "Class 8") or an amount ("VND 186.4")."""
     last = tokens[-1].lower.strip(".,")
     if len(tokens) == 1 and last in lexicon.words("generic_acronyms"):
+        return True
+    if tokens[0].lower in lexicon.words("currency_codes") and any(c.isdigit() for c in tokens[-1].text):
+        return True
+    if len(tokens) == 2 and tokens[0].lower in lexicon.words("enumerator_nouns") \
+            and re.fullmatch(r"\d[\w.\-]*|[A-Z]|[IVX]+", tokens[1].text):
         return True
     return last in lexicon.words("not_name_heads") and not any(t.lower in lexicon.words("legal_suffixes") for t in tokens)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import networkx as nx
 import pytest
@@ -72,6 +73,26 @@ def test_graphml_edge_attributes_carry_every_release(graphml):
     assert data["predicate"] == "produces"
     assert data["releases"].split() == ["https://w3id.org/mobkg/release/fx01", "https://w3id.org/mobkg/release/fx05"]
     assert data["dates"] == "2025-01-15"  # fx05 has no date
+
+
+def test_graphml_edges_have_unique_ids_a_label_and_a_weight(fixture_store):
+    """Gephi drops an edge whose id it has seen: the predicate cannot be the id."""
+    data = export_store(fixture_store, ExportFormat.GRAPHML)
+    ids = re.findall(rb'<edge [^>]*id="([^"]+)"', data)
+    assert len(ids) == len(set(ids)) == 31
+    (brisa,) = nx.read_graphml(io.BytesIO(data), force_multigraph=True).get_edge_data(*BRISA_PRODUCES).values()
+    assert (brisa["label"], brisa["weight"], brisa["first"], brisa["last"]) == ("produces", 2, "2025-01-15", "2025-01-15")
+
+
+def test_graphml_opens_in_igraph_with_every_fact(fixture_store, tmp_path):
+    import igraph
+
+    path = tmp_path / "kg.graphml"
+    path.write_bytes(export_store(fixture_store, ExportFormat.GRAPHML))
+    graph = igraph.Graph.Read_GraphML(str(path))
+    assert (graph.vcount(), graph.ecount()) == (24, 31)
+    assert set(graph.es["label"]) <= {p.value for p in Predicate}
+    assert min(graph.es["weight"]) >= 1
 
 
 def test_parallel_facts_stay_separate_edges(graphml):

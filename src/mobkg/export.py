@@ -1,8 +1,9 @@
 """Export a store: RDF serialisations of the whole dataset and a GraphML property graph.
 
-GraphML is the analyst's view: one node per entity (label, type, aliases, number
-of releases that mention it) and one edge per fact (predicate, releases, dates),
-so it opens in networkx, Gephi or yEd. GraphML is XML 1.0, which cannot carry
+GraphML is the analyst's view: one node per entity (label, type, aliases, Wikidata
+item, number of releases that mention it) and one edge per fact (a unique id;
+predicate and label; weight = number of releases stating it; their IRIs and dates,
+first and last), so it opens in networkx, igraph, Gephi or yEd. GraphML is XML 1.0, which cannot carry
 every character a release may hold: those it forbids are written escaped
 (:func:`mobkg.escapes.xml_safe`). The RDF formats carry every value exactly.
 """
@@ -54,6 +55,7 @@ JSONLD_CONTEXT = {
 _ENTITY_CLASSES = {str(t.iri): t.value for t in EntityType}
 _RELATIONS = {str(p.iri): p.value for p in Predicate}
 _TYPE, _LABEL, _ALIAS, _DATE = str(RDF.type), str(RDFS.label), str(SKOS.altLabel), str(SCHEMA.datePublished)
+_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
 
 
 def load_dataset(store: GraphStore) -> Dataset:
@@ -109,6 +111,7 @@ def _network(quads: Iterable[tuple[str, str, str, str]]) -> nx.MultiDiGraph:
     aliases: dict = defaultdict(set)
     edges: dict = defaultdict(set)
     dates: dict = {}
+    same_as: dict = defaultdict(set)
     # One pass over the quads: asking each release graph in turn is ~10x slower in rdflib.
     for s, p, o, release in quads:
         if p == _TYPE:
@@ -123,6 +126,8 @@ def _network(quads: Iterable[tuple[str, str, str, str]]) -> nx.MultiDiGraph:
             edges[(s, _RELATIONS[p], o)].add(release)
         elif p == _DATE and s == release:
             dates[release] = o
+        elif p == _SAME_AS and o.startswith("http://www.wikidata.org/entity/"):
+            same_as[s].add(o.rsplit("/", 1)[1])
     graph = nx.MultiDiGraph()
     for node in sorted(types):
         label = _preferred(labels[node]) or node
@@ -132,15 +137,20 @@ def _network(quads: Iterable[tuple[str, str, str, str]]) -> nx.MultiDiGraph:
             type=types[node],
             aliases="|".join(sorted((aliases[node] | set(labels[node])) - {label})),
             releases=len(releases[node]),
+            **({"wikidata": " ".join(sorted(same_as[node]))} if same_as[node] else {}),
         )
     for (s, predicate, o), sources in sorted(edges.items()):
         if s not in types or o not in types:
             continue  # not a fact between two entities (the shapes forbid it; be safe anyway)
+        stated = sorted({dates[r] for r in sources if r in dates})
         graph.add_edge(
             s, o, key=predicate,
             predicate=predicate,
+            label=predicate,
+            weight=len(sources),
             releases=" ".join(sorted(sources)),
-            dates=" ".join(sorted({dates[r] for r in sources if r in dates})),
+            dates=" ".join(stated),
+            **({"first": stated[0], "last": stated[-1]} if stated else {}),
         )
     return graph
 
@@ -195,12 +205,17 @@ def export_store(store: GraphStore, fmt: ExportFormat, progress: Callable[[int],
 
 
 def _graphml(network: nx.MultiDiGraph) -> bytes:
-    """GraphML of ``network`` with every string made legal XML 1.0, so no label can break the file."""
+    """GraphML of ``network`` with every string made legal XML 1.0, so no label can break the file.
+
+    Every edge gets an id of its own (``e0``, ``e1``...): Gephi drops an edge whose id it has
+    seen, so the predicate, which many facts share, cannot be the id; it is the edge's
+    ``label`` and ``predicate``, and ``weight`` counts the releases stating the fact.
+    """
     legal = nx.MultiDiGraph()
     legal.add_nodes_from((xml_safe(node), _xml_safe_values(attrs)) for node, attrs in network.nodes(data=True))
     legal.add_edges_from(
-        (xml_safe(s), xml_safe(o), xml_safe(key), _xml_safe_values(attrs))
-        for s, o, key, attrs in network.edges(keys=True, data=True)
+        (xml_safe(s), xml_safe(o), f"e{number}", _xml_safe_values(attrs))
+        for number, (s, o, attrs) in enumerate(network.edges(data=True))
     )
     buffer = io.BytesIO()
     nx.write_graphml(legal, buffer)

@@ -190,22 +190,15 @@ def test_an_amount_of_money_is_not_a_model_code(text):
     assert [e.label for e in extraction.entities if e.type is EntityType.PRODUCT] == []
 
 
-@pytest.mark.parametrize(("text", "standard"), [
-    ("The controller meets ISO 26262 and ISO/SAE 21434.", "ISO 26262"),
-    ("The plant holds ISO14001 certification.", "ISO14001"),
+@pytest.mark.parametrize(("text", "name", "entity_type"), [
+    ("The controller meets ISO 26262 and ISO/SAE 21434.", "ISO 26262", EntityType.TECHNOLOGY),  # a standard
+    ("The plant holds ISO14001 certification.", "ISO14001", EntityType.TECHNOLOGY),
+    ("The trucks are assembled in Brinkvale, Indiana, for fleets in the Midwest.", "Brinkvale", EntityType.PLACE),
+    ("Testing moves to Oskara, Wis., in the spring.", "Oskara", EntityType.PLACE),  # before a region
 ])
-def test_a_numbered_standard_is_a_technology(text, standard):
-    extraction = extract_release(Release("s.txt", "Certified", (text,), "0" * 64, SourceFormat.TEXT))
-    assert {e.label: e.type for e in extraction.entities}.get(standard) is EntityType.TECHNOLOGY
-
-
-@pytest.mark.parametrize(("text", "place"), [
-    ("The trucks are assembled in Brinkvale, Indiana, for fleets in the Midwest.", "Brinkvale"),
-    ("Testing moves to Oskara, Wis., in the spring.", "Oskara"),
-])
-def test_an_unknown_name_before_a_region_is_a_place(text, place):
-    extraction = extract_release(Release("p.txt", "Plant news", (text,), "0" * 64, SourceFormat.TEXT))
-    assert {e.label: e.type for e in extraction.entities}.get(place) is EntityType.PLACE
+def test_a_name_is_typed_by_its_form_and_its_neighbours(text, name, entity_type):
+    extraction = extract_release(Release("t.txt", "News", (text,), "0" * 64, SourceFormat.TEXT))
+    assert {e.label: e.type for e in extraction.entities}.get(name) is entity_type
 
 
 def test_a_marque_before_a_model_name_is_a_product_and_before_a_unit_is_not():

@@ -316,3 +316,21 @@ def test_sigkill_of_mobkg_serve_frees_the_port_and_the_store(tmp_path):
         assert len(reopened.graph_names()) == 2
     finally:
         reopened.close()
+
+
+def test_a_second_writer_on_a_store_being_created_is_told_it_is_in_use(tmp_path):
+    """Two builds started together: the second must not mistake the first's half-created folder
+    (engine files, no marker yet) for a folder that is not a store."""
+    from mobkg.stores.folder import StoreFolder
+
+    folder = tmp_path / "new-store"
+    first = StoreFolder.check(folder, read_only=False)
+    try:
+        for name in ("LOCK", "000003.log", "IDENTITY"):  # what the engine writes as it opens
+            (folder / name).write_bytes(b"")
+        with pytest.raises(StoreError, match="in use"):
+            StoreFolder.check(folder, read_only=False)
+        with pytest.raises(StoreError, match="in use"):
+            StoreFolder.check(folder, read_only=True)
+    finally:
+        first.release()

@@ -80,18 +80,11 @@ class StoreFolder:
                 target.mkdir(parents=True)
             except OSError as exc:
                 raise StoreError(f"{path}: cannot create the store folder ({exc.strerror or exc})") from None
-        try:
-            names = set(os.listdir(target))
-        except OSError as exc:
-            raise StoreError(f"{path}: cannot open store ({exc.strerror or exc})") from None
-        if read_only and not names - {MARKER}:
-            raise StoreError(f"{path}: no store here; run `mobkg build ... --store {path}` first")
-        marked = MARKER in names
-        record = _read_marker(target, path) if marked else _check_unmarked(target, path, names)
-        if "CURRENT" not in names:
-            record = {}  # a new store: any file numbers in an old record would be reused
+        # A writer locks first, so that of two builds started together the second is told the
+        # store is in use, never that the half-created folder of the first is not a store.
         lock_fd = None if read_only else _lock(target, path)
         try:
+            marked, record = _checked_contents(target, path, read_only=read_only)
             _verify(target, str(path), record)
         except BaseException:
             _unlock(lock_fd)
@@ -152,6 +145,27 @@ class StoreFolder:
         """Drop a writer's lock."""
         _unlock(self._lock_fd)
         self._lock_fd = None
+
+
+def _checked_contents(target: Path, path, *, read_only: bool) -> tuple[bool, dict[str, list[int]]]:
+    """Whether the folder is marked, and its record of table files.
+
+    :raises StoreError: if it holds no store (read-only) or is not a mobkg store.
+    """
+    try:
+        names = set(os.listdir(target))
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot open store ({exc.strerror or exc})") from None
+    if read_only and not names - {MARKER}:
+        raise StoreError(f"{path}: no store here; run `mobkg build ... --store {path}` first")
+    marked = MARKER in names
+    if not marked and read_only and _writer_active(target):
+        raise StoreError(f"{path}: store is in use by another mobkg process that is creating it; "
+                         "wait for it to finish")
+    record = _read_marker(target, path) if marked else _check_unmarked(target, path, names)
+    if "CURRENT" not in names:
+        record = {}  # a new store: any file numbers in an old record would be reused
+    return marked, record
 
 
 def _read_marker(target: Path, path) -> dict[str, list[int]]:

@@ -14,8 +14,9 @@ import pytest
 from click.testing import CliRunner
 from conftest import fixture_graphs
 
-from mobkg import open_store, run_query, saved_queries
+from mobkg import QueryError, open_store, run_query, saved_queries
 from mobkg.cli import cli
+from mobkg.query import load_query
 from mobkg.validate import validate_graphs
 
 FX = "https://w3id.org/mobkg/release/fx0"
@@ -330,3 +331,11 @@ def test_queries_read_the_merged_default_graph_not_a_union_with_duplicates(fixtu
     merged_rows = len(fixture_store.query("SELECT ?s WHERE { ?s a ?c }").rows)
     distinct_rows = len(list(plain.query("SELECT DISTINCT ?s ?c WHERE { GRAPH ?g { ?s a ?c } }")))
     assert merged_rows == distinct_rows < union_rows
+
+
+@pytest.mark.parametrize(("name", "hint"), [("brand-of-company", "did you mean brands-of-company"), ("frobnicate", "")])
+def test_a_misspelt_saved_query_is_named_with_the_closest_names(name, hint):
+    with pytest.raises(QueryError) as error:
+        load_query(name)
+    message = str(error.value)
+    assert message.startswith(f"{name}: no saved query") and hint in message and "\n" not in message

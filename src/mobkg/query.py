@@ -36,6 +36,7 @@ pass rows from the store to the output one by one.
 from __future__ import annotations
 
 import csv
+import difflib
 import enum
 import io
 import itertools
@@ -121,7 +122,8 @@ def saved_queries() -> dict[str, SavedQuery]:
 def load_query(query: str) -> tuple[str, SavedQuery | None]:
     """Resolve QUERY as given on the command line: a saved query name, a ``.rq`` file, or SPARQL text.
 
-    :raises QueryError: if a ``.rq`` file is named but missing or unreadable.
+    :raises QueryError: if a ``.rq`` file is named but missing or unreadable, or a bare word
+        names no saved query (with the closest names as a hint).
     """
     saved = saved_queries()
     if query in saved:
@@ -139,7 +141,14 @@ def load_query(query: str) -> tuple[str, SavedQuery | None]:
         except (OSError, UnicodeDecodeError) as exc:
             raise QueryError(f"{path}: cannot read query file ({exc})") from None
         return parsed.text, parsed
+    if _BARE_NAME.fullmatch(query.strip()):  # no SPARQL text is one bare word: a misspelt saved query
+        close = difflib.get_close_matches(query.strip(), list(saved), n=3, cutoff=0.6)
+        hint = f"did you mean {' or '.join(close)}? " if close else ""
+        raise QueryError(f"{query.strip()}: no saved query of that name; {hint}`mobkg queries` lists them")
     return query, None
+
+
+_BARE_NAME = re.compile(r"[A-Za-z][\w\-]*")
 
 
 def sparql_literal(value: str) -> str:

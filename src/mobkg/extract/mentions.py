@@ -513,7 +513,7 @@ class _Finder:
     def _unit_follows(self, last: int) -> bool:
         """"Chrysler Airtemp division", "Honda Transmission plant": the name is a unit or a site."""
         after = self.tokens[last].lower if last < len(self.tokens) else ""
-        return after in _UNIT_NOUNS or after in self.words("company_heads")
+        return after in self.words("unit_nouns") or after in self.words("company_heads")
 
     def _by_person(self, chunk: _Chunk) -> Typed | None:
         words = chunk.words
@@ -576,8 +576,6 @@ class _Heads(NamedTuple):
     technology: int
 
 
-_UNIT_NOUNS = frozenset({"division", "unit", "subsidiary", "arm", "business", "plant", "factory", "facility", "site",
-                         "dealership", "dealer", "team", "department", "center", "centre", "campus", "office", "store"})
 _NOT_TECH_NAME_HEADS = frozenset({"model", "network", "pilot", "motor", "assistant", "suite"})
 """Technology heads that do not make the name before them a technology ("Acme network")."""
 

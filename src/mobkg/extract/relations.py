@@ -284,9 +284,6 @@ _NOT_SECTOR_HEADS = {"advanced", "automotive", "commercial", "development", "new
 
 _ADJECTIVE = re.compile(r"(?![a-z\-]*(?:ment|ics)$)[a-z\-]+(?:al|ble|ive|ent|ant|ic|ous|ful|ly|ary|term|based|driven|grade|scale|class)")
 """The shape of an English adjective ("intelligent", "competitive", "short-term"), not "entertainment"."""
-_CLAUSE_VERBS = {"serving", "producing", "providing", "offering", "delivering", "enabling", "helping", "making", "building",
-                 "developing", "supporting", "specializing", "specialising", "focusing", "focused", "including", "creating"}
-
 
 _SINGULAR_FIELDS = {"sector", "industry", "market", "segment"}
 
@@ -295,10 +292,11 @@ def _listed_fields(items: tuple[str, ...], head: str, lexicon: Lexicon) -> tuple
     """The fields of a list closed by a field noun. Before "sectors" or "industries" an adjective
     names a field ("the automotive and industrial sectors"); before "markets" or a singular head it
     mostly praises or places ("high-growth markets", "a dynamic and competitive market")."""
-    kept = tuple(i for i in items if not re.match(r"[a-z]+ly ", i))  # "highly dynamic"
+    # "serving defense", "highly dynamic": a clause or an adverb, not a field
+    kept = tuple(i for i in items if i not in _WHERE_NOT_WHAT and not re.match(r"[a-z]+(?:ing|ly) ", i))
     if head in {"sectors", "industries"}:
         return kept
-    modifiers = lexicon.words("sector_modifiers") | _WHERE_NOT_WHAT | {"other", "public", "private", "capital", "vital"}
+    modifiers = lexicon.words("sector_modifiers") | _WHERE_NOT_WHAT | lexicon.words("not_field_modifiers")
     return tuple(i for i in kept if not (_ADJECTIVE.fullmatch(i) or re.fullmatch(r"[a-z\-]+(?:ing|ed|growth)", i)
                                          or i.split()[0] in modifiers))
 
@@ -313,7 +311,7 @@ def _without_modifiers(items: tuple[str, ...], lexicon: Lexicon) -> tuple[str, .
         words = item.split()
         while words and words[0] in modifiers:
             words.pop(0)
-        if not words or words[0] in _CLAUSE_VERBS or (len(words) == 1 and _ADJECTIVE.fullmatch(words[0])) \
+        if not words or words[0] in lexicon.words("clause_verbs") or (len(words) == 1 and _ADJECTIVE.fullmatch(words[0])) \
                 or " ".join(words) in lexicon.words("not_sectors"):
             continue
         kept.append(" ".join(words))
@@ -339,9 +337,7 @@ def match_sentence(skeleton: Skeleton, lexicon: Lexicon, *, truncated: bool = Fa
             if groups.get("sector"):
                 items = sector_descriptor(groups["sector"], lexicon)
             if groups.get("sectorlist"):
-                items = tuple(i for i in split_items(groups["sectorlist"], strict=False)
-                              if i not in _WHERE_NOT_WHAT and not re.match(r"[a-z]+ing ", i))  # "serving defense"
-                items = _listed_fields(items, groups["fieldhead"], lexicon)
+                items = _listed_fields(split_items(groups["sectorlist"], strict=False), groups["fieldhead"], lexicon)
                 if groups["fieldhead"] in _SINGULAR_FIELDS and len(items) < 2:
                     continue  # "the automotive sector" alone: a descriptor, read by the descriptor patterns
             if pattern.after:

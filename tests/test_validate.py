@@ -10,7 +10,7 @@ from pyshacl import validate as shacl_validate
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
-from mobkg.validate import load_shapes, validate_graph, validate_graphs
+from mobkg.validate import ShaclEngine, load_shapes, validate_graph, validate_graphs
 from mobkg.vocab import load_ontology
 
 DATA = Path(__file__).parent / "data"
@@ -40,20 +40,22 @@ def test_there_are_fixtures_to_compare():
     assert len(SHAPE_FIXTURES) >= 2 * 12 and len(release_graphs_of_the_query_fixture()) >= 5
 
 
+@pytest.mark.parametrize("engine", list(ShaclEngine), ids=lambda e: e.value)
 @pytest.mark.parametrize("path", SHAPE_FIXTURES, ids=lambda p: p.stem)
-def test_report_equals_plain_pyshacl_on_shape_fixtures(path):
+def test_report_equals_plain_pyshacl_on_shape_fixtures(path, engine):
     graph = Graph().parse(path, format="turtle")
     conforms, results, text = plain_pyshacl(graph)
-    report = validate_graph(graph)
+    report = validate_graph(graph, engine)
     assert report.conforms == conforms
     assert report.text == text
     assert isomorphic(report.results, results)
 
 
-def test_report_equals_plain_pyshacl_on_release_graphs():
+@pytest.mark.parametrize("engine", list(ShaclEngine), ids=lambda e: e.value)
+def test_report_equals_plain_pyshacl_on_release_graphs(engine):
     for graph in release_graphs_of_the_query_fixture():
         conforms, results, text = plain_pyshacl(graph)
-        report = validate_graph(graph)
+        report = validate_graph(graph, engine)
         assert (report.conforms, report.text) == (conforms, text), graph.identifier
         assert isomorphic(report.results, results)
 
@@ -70,7 +72,7 @@ def test_each_sparql_constraint_is_parsed_once(monkeypatch):
     real = validate_module.prepareQuery
     monkeypatch.setattr(validate_module, "prepareQuery", lambda *a, **k: calls.append(a[0]) or real(*a, **k))
     validate_module._prepared.cache_clear()
-    report = validate_graphs(release_graphs_of_the_query_fixture())
+    report = validate_graphs(release_graphs_of_the_query_fixture(), ShaclEngine.PYSHACL)
     assert report.conforms and report.graphs >= 5
     # shapes.ttl has one SPARQL constraint; without the cache it is parsed once per entity.
     assert len(calls) == len(set(calls)) >= 1
@@ -79,9 +81,10 @@ def test_each_sparql_constraint_is_parsed_once(monkeypatch):
 def test_nothing_of_one_graph_is_left_for_the_next():
     bad = Graph().parse(DATA / "shapes" / "EntityShape-bad.ttl", format="turtle")
     good = Graph().parse(DATA / "shapes" / "EntityShape-ok.ttl", format="turtle")
-    for graph in (good, bad, good, bad):  # same prefixes, so the same data graph is reused
-        assert validate_graph(graph).conforms == plain_pyshacl(graph)[0]
-    assert validate_graph(good).conforms and not validate_graph(bad).conforms
+    for engine in ShaclEngine:
+        for graph in (good, bad, good, bad):  # same prefixes, so the same data graph is reused
+            assert validate_graph(graph, engine).conforms == plain_pyshacl(graph)[0]
+        assert validate_graph(good, engine).conforms and not validate_graph(bad, engine).conforms
 
 
 def test_the_shared_data_graph_is_rebuilt_now_and_then(monkeypatch):
@@ -90,6 +93,55 @@ def test_the_shared_data_graph_is_rebuilt_now_and_then(monkeypatch):
     good = Graph().parse(DATA / "shapes" / "EntityShape-ok.ttl", format="turtle")
     used = []  # kept alive, so that two graphs cannot share an id()
     for _ in range(5):
-        validate_graph(good)
+        validate_graph(good, ShaclEngine.PYSHACL)
         used.append(validate_module._validator.data)
     assert len({id(graph) for graph in used}) >= 2
+
+
+def real_release_graphs() -> list[Graph]:
+    """Graphs of the real releases kept in the repository (archive sample, blind sets, unseen set)."""
+    from mobkg.ingest import release_graph
+    from mobkg.readers import find_release_files, read_release_file
+
+    folders = [DATA / "archive-sample", DATA / "blind-2026-12", DATA / "unseen" / "releases"]
+    files = [path for folder in folders if folder.exists() for path in find_release_files([folder])]
+    return [release_graph(release) for path in files for release in read_release_file(path)]
+
+
+def mutations(graph: Graph, rng) -> list[Graph]:
+    """Copies of ``graph`` with one change each that may or may not break a shape."""
+    from rdflib import RDF, RDFS, Literal
+    from rdflib.namespace import XSD
+
+    triples = sorted(graph)
+    changes = [
+        lambda g: g.remove(rng.choice(triples)),                                   # any triple lost
+        lambda g: g.remove(rng.choice([t for t in triples if t[1] == RDFS.label] or triples)),
+        lambda g: g.remove(rng.choice([t for t in triples if t[1] == RDF.type] or triples)),
+        lambda g: g.add((rng.choice(triples)[0], RDFS.label, Literal("second label"))),
+        lambda g: g.add((rng.choice(triples)[0], RDFS.label, Literal(7, datatype=XSD.integer))),
+        lambda g: g.add((rng.choice(triples)[0], rng.choice(triples)[1], rng.choice(triples)[2])),
+    ]
+    copies = []
+    for change in rng.sample(changes, 2):
+        copy = Graph(identifier=graph.identifier)
+        copy += graph
+        change(copy)
+        copies.append(copy)
+    return copies
+
+
+def test_both_engines_agree_on_real_releases_and_their_mutations():
+    import random
+
+    rng = random.Random(20261202)
+    graphs = real_release_graphs()
+    assert len(graphs) >= 30
+    verdicts = []
+    for original in graphs:
+        for graph in [original, *mutations(original, rng)]:
+            fast, reference = validate_graph(graph, ShaclEngine.RUDOF), validate_graph(graph, ShaclEngine.PYSHACL)
+            assert (fast.conforms, fast.text) == (reference.conforms, reference.text), graph.identifier
+            verdicts.append(reference.conforms)
+    # The mutations must break shapes often, and leave some graphs valid, or agreement proves little.
+    assert 0.2 < verdicts.count(False) / len(verdicts) < 0.9

@@ -153,7 +153,7 @@ def baseline(corpus: str) -> None:
     from rdflib import Dataset
 
     from mobkg import read_release_file, validate_graph
-    from mobkg.ingest import release_graph
+    from mobkg.ingestion import release_graph
     from mobkg.readers import find_release_files
 
     dataset = Dataset()

@@ -24,7 +24,7 @@ from mobkg.errors import LexiconError, MobkgError
 from mobkg.evaluate import evaluate, read_gold
 from mobkg.extract.lexicon import read_lexicon
 
-ingest_module = importlib.import_module("mobkg.ingest")  # mobkg.ingest the attribute is the function
+ingest_module = importlib.import_module("mobkg.ingestion")
 
 pytestmark = pytest.mark.adversarial
 

@@ -26,8 +26,7 @@ from mobkg.release import Release, SourceFormat
 from mobkg.vocab import MOB, PROV, SCHEMA
 
 ROOT = Path(__file__).resolve().parent.parent
-INGEST = importlib.import_module("mobkg.ingest")
-"""The module (``mobkg.ingest`` the attribute is the function of the same name)."""
+INGEST = importlib.import_module("mobkg.ingestion")
 RELEASES = Path("tests/data/releases")
 """Fixture releases, relative to the repository root (the tests run from there)."""
 ORIGINAL = RELEASES / "aldera-orbit-launch.txt"

@@ -65,3 +65,21 @@ def test_module_all_names_exist(module):
     imported = importlib.import_module(module)
     assert (imported.__doc__ or "").strip(), f"{module} has no module docstring"
     assert [name for name in getattr(imported, "__all__", []) if not hasattr(imported, name)] == []
+
+
+def test_import_mobkg_does_not_load_the_heavy_modules():
+    # `import mobkg` and `mobkg --help` stay fast: public names are imported on first use.
+    import subprocess
+    import sys
+
+    code = ("import sys, mobkg, mobkg.cli; "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'rdflib', 'networkx', 'trafilatura', 'pyshacl'}))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == "[]"
+
+
+def test_a_lazily_imported_name_is_the_object_not_its_module():
+    import mobkg.ingestion  # noqa: F401 - a submodule loaded first must not shadow a public name
+
+    from mobkg import ingest
+    assert callable(ingest) and ingest.__module__ == "mobkg.ingestion"

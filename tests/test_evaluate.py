@@ -11,7 +11,7 @@ from rdflib.namespace import SKOS
 
 from mobkg.evaluate import evaluate, score_graph
 from mobkg.extract.normalise import match_key
-from mobkg.ingest import release_graph
+from mobkg.ingestion import release_graph
 from mobkg.readers import read_release_file
 from mobkg.vocab import MOB
 

@@ -18,7 +18,7 @@ DATA = Path(__file__).parent / "data" / "remote"
 ORIGINALS = sorted((DATA / "releases").glob("*.txt"))
 CORRECTION = DATA / "corrections" / "norvik-tram-order-correction.txt"
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-ingest_module = importlib.import_module("mobkg.ingest")  # the package's ``ingest`` name is the function
+ingest_module = importlib.import_module("mobkg.ingestion")
 
 
 def dump_after(tmp_path: Path, name: str, paths, **options) -> bytes:

@@ -30,7 +30,7 @@ from rdflib.compare import isomorphic
 
 from mobkg import EntityType, entity_iri, ingest, release_iri, run_query, saved_queries
 from mobkg.extract.normalise import slug
-from mobkg.ingest import release_graph
+from mobkg.ingestion import release_graph
 from mobkg.readers import read_release_file
 from mobkg.vocab import SCHEMA
 from conftest import opened_store as opened, run_mobkg as mobkg

@@ -100,7 +100,7 @@ def test_the_shared_data_graph_is_rebuilt_now_and_then(monkeypatch):
 
 def real_release_graphs() -> list[Graph]:
     """Graphs of the real releases kept in the repository (archive sample, blind sets, unseen set)."""
-    from mobkg.ingest import release_graph
+    from mobkg.ingestion import release_graph
     from mobkg.readers import find_release_files, read_release_file
 
     folders = [DATA / "archive-sample", DATA / "blind-2026-12", DATA / "unseen" / "releases"]

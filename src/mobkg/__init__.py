@@ -11,23 +11,62 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .analysis import GraphStats, graph_stats, shortest_path
-from .build import build_release_graph, entity_iri, release_iri
+import importlib
+import typing
+
 from .errors import (
     EndpointError, LexiconError, MobkgError, OutputError, QueryError, ReleaseError, ShapeViolation, StoreError,
     UpdateRefused,
 )
-from .export import ExportFormat, export_store, to_networkx
-from .extract import Entity, Extraction, Fact, extract_release
-from .ingest import IngestSummary, ingest
-from .outputs import write_output
-from .query import OutputFormat, format_result, run_query, saved_queries, stream_query
-from .readers import find_release_files, read_release_file
-from .release import Release, SourceFormat
-from .stores import GraphStore, QueryResult, open_store
-from .validate import ValidationReport, validate_graph, validate_graphs
-from .viz import render_html
-from .vocab import MOB, EntityType, Predicate
+from .formats import ExportFormat, OutputFormat
+
+# Public names are imported on first use (PEP 562): `import mobkg` and `mobkg --help`
+# stay fast, and a command pays only for the modules it uses.
+_LAZY = {name: module for module, names in {
+    "analysis": "GraphStats graph_stats shortest_path",
+    "build": "build_release_graph entity_iri release_iri",
+    "export": "export_store to_networkx",
+    "extract": "Entity Extraction Fact extract_release",
+    "ingestion": "IngestSummary ingest",
+    "outputs": "write_output",
+    "query": "format_result run_query saved_queries stream_query",
+    "readers": "find_release_files read_release_file",
+    "release": "Release SourceFormat",
+    "stores": "GraphStore QueryResult open_store",
+    "validate": "ShaclEngine ValidationReport validate_graph validate_graphs",
+    "viz": "render_html",
+    "vocab": "MOB EntityType Predicate",
+}.items() for name in names.split()}
+
+
+def __getattr__(name: str):
+    try:
+        module = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module 'mobkg' has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+if typing.TYPE_CHECKING:  # for type checkers and editors: the same names, imported eagerly
+    from .analysis import GraphStats, graph_stats, shortest_path
+    from .build import build_release_graph, entity_iri, release_iri
+    from .export import export_store, to_networkx
+    from .extract import Entity, Extraction, Fact, extract_release
+    from .ingestion import IngestSummary, ingest
+    from .outputs import write_output
+    from .query import format_result, run_query, saved_queries, stream_query
+    from .readers import find_release_files, read_release_file
+    from .release import Release, SourceFormat
+    from .stores import GraphStore, QueryResult, open_store
+    from .validate import ShaclEngine, ValidationReport, validate_graph, validate_graphs
+    from .viz import render_html
+    from .vocab import MOB, EntityType, Predicate
 
 __all__ = [
     "__version__",
@@ -37,5 +76,5 @@ __all__ = [
     "build_release_graph", "entity_iri", "release_iri", "export_store", "to_networkx", "extract_release",
     "ingest", "format_result", "run_query", "saved_queries", "find_release_files", "read_release_file",
     "open_store", "validate_graph", "validate_graphs", "GraphStats", "graph_stats", "shortest_path", "render_html",
-    "LexiconError", "EndpointError", "OutputError", "write_output", "stream_query",
+    "LexiconError", "EndpointError", "OutputError", "write_output", "stream_query", "ShaclEngine",
 ]

@@ -18,12 +18,11 @@ import click
 from . import __version__
 from .errors import MobkgError, OutputError, ShapeViolation
 from .escapes import terminal_safe
-from .export import EXPORT_STEPS, ExportFormat, export_store
-from .ingest import ingest
+from .formats import DEFAULT_TIMEOUT, ExportFormat, OutputFormat
 from .outputs import STDOUT, check_output_path, write_output
-from .query import DEFAULT_TIMEOUT, OutputFormat, read_query_text, saved_queries, stream_query, write_result
-from .stores import open_store
-from .validate import validate_graphs
+
+# Each command imports the library modules it needs when it runs: `mobkg --help`
+# must not wait for rdflib, pyshacl, networkx and trafilatura (see benchmarks/startup.py).
 
 ENDPOINT_ENV = "MOBKG_ENDPOINT"
 
@@ -113,6 +112,8 @@ def write_reported(output: str, data: bytes, what: str = "") -> None:
 
 @contextlib.contextmanager
 def opened(store_path: str, endpoint: str | None, *, read_only: bool = False):
+    from .stores import open_store
+
     with reported():
         store = open_store(store_path, endpoint=endpoint, read_only=read_only)
         try:
@@ -136,6 +137,8 @@ def cli():
               help="Worker processes that read, extract and validate releases in parallel.")
 def build(paths, store_path, endpoint, skip_bad, force, jobs):
     """Read release files or folders (text, HTML, Markdown, RSS/Atom) into the store."""
+    from .ingestion import ingest
+
     with opened(store_path, endpoint) as store, reported(), progress_bar("building", "file") as bar:
         def progress(files_done: int, files_total: int, releases: int) -> None:
             bar.total = files_total
@@ -202,6 +205,8 @@ def progress_bar(description: str, unit: str, total: int | None = None):
 @store_options
 def validate(store_path, endpoint):
     """Validate every release graph in the store against the SHACL shapes (exit 3 if not)."""
+    from .validate import validate_graphs
+
     with opened(store_path, endpoint, read_only=True) as store, reported():
         names = store.graph_names()
         with progress_bar("validating", "release", total=len(names)) as bar:
@@ -228,6 +233,8 @@ def query(query, store_path, endpoint, params, fmt, timeout, allow_service):
         if not sep or not name:
             raise click.BadParameter(f"{item!r} is not NAME=VALUE", param_hint="--param")
         bound[name.strip()] = value
+    from .query import read_query_text, stream_query, write_result
+
     with opened(store_path, endpoint, read_only=True) as store, reported():
         if query == "-":
             query = read_query_text(sys.stdin.buffer.read(2 * 1024 * 1024))
@@ -238,6 +245,8 @@ def query(query, store_path, endpoint, params, fmt, timeout, allow_service):
 @cli.command()
 def queries():
     """List the saved queries and what each answers."""
+    from .query import saved_queries
+
     saved = saved_queries()
     width = max((len(name) for name in saved), default=0)
     for name, query_ in saved.items():
@@ -253,6 +262,8 @@ def queries():
               help="File, symlink, FIFO or device to write; - for stdout.")
 def export(store_path, endpoint, fmt, output):
     """Export the store as Turtle, N-Quads, TriG, JSON-LD or GraphML."""
+    from .export import EXPORT_STEPS, export_store
+
     with opened(store_path, endpoint, read_only=True) as store, reported(), \
             progress_bar(f"exporting {fmt}", "step", total=EXPORT_STEPS) as bar:
         data = export_store(store, ExportFormat(fmt), progress=bar.update)

@@ -32,7 +32,7 @@ from rdflib.namespace import SKOS
 from .errors import MobkgError
 from .extract.lexicon import load_lexicon
 from .extract.normalise import match_key
-from .ingest import release_graph
+from .ingestion import release_graph
 from .readers import read_release_file
 from .vocab import EntityType, Predicate
 

@@ -10,7 +10,6 @@ every character a release may hold: those it forbids are written escaped
 
 from __future__ import annotations
 
-import enum
 import io
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -22,20 +21,11 @@ from rdflib.namespace import SKOS
 
 from .build import bind_prefixes
 from .escapes import xml_safe
+from .formats import ExportFormat
 from .stores import GraphStore
 from .vocab import MOB, SCHEMA, EntityType, Predicate
 
 __all__ = ["ExportFormat", "export_store", "load_dataset", "store_quads", "to_networkx", "entity_graph", "JSONLD_CONTEXT"]
-
-
-class ExportFormat(enum.Enum):
-    """The formats ``mobkg export`` writes; the value is the ``--format`` name."""
-
-    TURTLE = "turtle"
-    NQUADS = "nquads"
-    TRIG = "trig"
-    JSONLD = "jsonld"
-    GRAPHML = "graphml"
 
 
 JSONLD_CONTEXT = {

@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import csv
 import difflib
-import enum
 import io
 import itertools
 import json
@@ -52,6 +51,7 @@ from typing import TextIO
 import pyoxigraph as ox
 
 from .errors import QueryError, UpdateRefused
+from .formats import DEFAULT_TIMEOUT, OutputFormat
 from .escapes import terminal_safe
 from .resources import data_dir
 from .sparql import bind_values, federated, outer_variables
@@ -73,9 +73,6 @@ __all__ = [
     "OutputFormat",
     "DEFAULT_TIMEOUT",
 ]
-
-DEFAULT_TIMEOUT = 300.0
-"""Seconds ``mobkg query`` lets a query run by default."""
 
 TABLE_MAX_ROWS = 10_000
 """Rows :func:`write_result` shows as a table (it must see them all to align the columns)."""
@@ -338,16 +335,6 @@ def _merged(first: QueryResult, rest: list[QueryResult]) -> QueryResult:
     for result in rest:
         graph += result.graph
     return QueryResult(QueryKind.CONSTRUCT, graph=graph)
-
-
-class OutputFormat(enum.Enum):
-    """How ``mobkg query`` prints results."""
-
-    TABLE = "table"
-    CSV = "csv"
-    JSON = "json"
-    JSONL = "jsonl"
-    """JSON Lines: one object per row (an ASK answer or a CONSTRUCT graph: as ``json``)."""
 
 
 def _cell(term) -> str:

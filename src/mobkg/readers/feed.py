@@ -19,7 +19,7 @@ What an item gives:
   (``2025-13-45``, 30 February) is no date: feedparser would roll it over into
   another day, which is worse than none;
 * its link, kept only as a safe http(s) IRI. Two items with one link are one
-  release only if their text is the same (see :mod:`mobkg.ingest`).
+  release only if their text is the same (see :mod:`mobkg.ingestion`).
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ transaction, so a failed batch changes nothing; the SPARQL 1.1 Update
 recommendation leaves this to the server, so on a server that does not, a
 failed request can leave a batch half-applied: rerun the build with ``--force``.
 A failure of one batch never undoes the batches written before it (see
-:mod:`mobkg.ingest`).
+:mod:`mobkg.ingestion`).
 
 Confirmation: a server that says "200 OK" has not necessarily written
 anything (a proxy's login page, a read-only mirror). After each batch the

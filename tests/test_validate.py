@@ -137,11 +137,16 @@ def test_both_engines_agree_on_real_releases_and_their_mutations():
     rng = random.Random(20261202)
     graphs = real_release_graphs()
     assert len(graphs) >= 30
-    verdicts = []
+    verdicts, warned = [], 0
     for original in graphs:
         for graph in [original, *mutations(original, rng)]:
             fast, reference = validate_graph(graph, ShaclEngine.RUDOF), validate_graph(graph, ShaclEngine.PYSHACL)
             assert (fast.conforms, fast.text) == (reference.conforms, reference.text), graph.identifier
+            assert fast.warnings == reference.warnings, graph.identifier
+            quiet = validate_graph(graph, ShaclEngine.RUDOF, report_warnings=False)
+            assert (quiet.conforms, quiet.warnings) == (reference.conforms, reference.warnings), graph.identifier
             verdicts.append(reference.conforms)
+            warned += bool(reference.warnings)
     # The mutations must break shapes often, and leave some graphs valid, or agreement proves little.
     assert 0.2 < verdicts.count(False) / len(verdicts) < 0.9
+    assert warned, "no graph had a warning: the warnings-only path was not compared"

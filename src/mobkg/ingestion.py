@@ -162,7 +162,7 @@ def _build_one(release: Release) -> _Built:
     try:
         graph = release_graph(release)
         stage = "validation"
-        report = validate_graph(graph)
+        report = validate_graph(graph, report_warnings=False)  # warnings never stop a release
     except ReleaseError as error:
         return _Built(release, error=error)
     except LexiconError:

@@ -42,6 +42,7 @@ from functools import cache, lru_cache
 from pyshacl import validate as shacl_validate
 from pyshacl.rdfutil.inoculate import inoculate
 from rdflib import Graph
+from rdflib.namespace import SH
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 
@@ -70,6 +71,8 @@ class ValidationReport:
     graphs: int = 0
     failing: list[str] = field(default_factory=list)
     """Identifiers of the graphs that violate the shapes."""
+    warnings: int = 0
+    """Results of severity ``sh:Warning`` (they never make a graph non-conforming)."""
 
 
 @cache
@@ -174,15 +177,15 @@ class _Gate:
         self.rudof.read_data(_ontology_axioms().serialize(format="nt"), format=pyrudof.RDFFormat.NTriples,
                              reader_mode=pyrudof.ReaderMode.Strict)
 
-    def clean(self, graph: Graph) -> bool | None:
-        """Whether pyrudof finds no result at all for ``graph``; None if it could not tell."""
+    def severities(self, graph: Graph) -> list[str] | None:
+        """The severity (``Violation``, ``Warning``, ...) of each result pyrudof finds; None if it could not tell."""
         text = graph.serialize(format="nt")
         with self.lock:
             self.rudof.begin_staging()
             try:
                 self.rudof.read_data(text, format=self.pyrudof.RDFFormat.NTriples, merge=True,
                                      reader_mode=self.pyrudof.ReaderMode.Strict)
-                return len(self.rudof.validate_shacl().violations) == 0
+                return [str(entry.severity).rsplit("#", 1)[-1] for entry in self.rudof.validate_shacl().violations]
             except self.pyrudof.RudofError:
                 return None
             finally:
@@ -212,30 +215,37 @@ def _default_engine() -> ShaclEngine:
         return ShaclEngine.RUDOF
 
 
-def validate_graph(graph: Graph, engine: ShaclEngine | None = None) -> ValidationReport:
+def validate_graph(graph: Graph, engine: ShaclEngine | None = None, *, report_warnings: bool = True) -> ValidationReport:
     """Validate one graph; never raises for non-conforming data.
 
     ``engine`` defaults to ``MOBKG_SHACL_ENGINE`` (``rudof`` or ``pyshacl``), else
-    :attr:`ShaclEngine.RUDOF`. The report is pySHACL's either way.
+    :attr:`ShaclEngine.RUDOF`. The report is pySHACL's either way, except that with
+    ``report_warnings=False`` a graph whose only results are warnings gets the clean
+    report and just the count in ``warnings`` (what a build needs: warnings never
+    stop a release, and most real releases lack a date, which is a warning).
     """
     gate = _gate() if (engine or _default_engine()) is ShaclEngine.RUDOF else None
-    if gate is not None and gate.clean(graph):
+    severities = gate.severities(graph) if gate is not None else None
+    if severities is not None and (not severities or (not report_warnings and set(severities) == {"Warning"})):
         results, text = _clean_report()
         copy = Graph()
         copy += results
-        return ValidationReport(True, copy, text, 1, [])
+        return ValidationReport(True, copy, text, 1, [], len(severities))
     conforms, results, text = _validator.validate(graph)
     failing = [] if conforms else [str(graph.identifier)]
-    return ValidationReport(conforms, results, text, 1, failing)
+    warnings = sum(1 for _ in results.subjects(SH.resultSeverity, SH.Warning))
+    return ValidationReport(conforms, results, text, 1, failing, warnings)
 
 
-def validate_graphs(graphs: Iterable[Graph], engine: ShaclEngine | None = None) -> ValidationReport:
-    """Validate each graph separately and merge the reports."""
+def validate_graphs(graphs: Iterable[Graph], engine: ShaclEngine | None = None, *,
+                    report_warnings: bool = True) -> ValidationReport:
+    """Validate each graph separately and merge the reports (see :func:`validate_graph`)."""
     merged = ValidationReport(True)
     texts = []
     for graph in graphs:
-        report = validate_graph(graph, engine)
+        report = validate_graph(graph, engine, report_warnings=report_warnings)
         merged.graphs += 1
+        merged.warnings += report.warnings
         merged.results += report.results
         if not report.conforms:
             merged.conforms = False

@@ -129,7 +129,8 @@ def test_well_formed_gold_file_scores(tmp_path, releases_dir):
 
 def test_every_shipped_gold_file_is_well_formed():
     root = Path(__file__).resolve().parent
-    folders = [root / "data" / "unseen" / "gold", root / "data" / "blind-2026-12" / "gold", root / "data" / "blind-2026-12b" / "gold"]
+    folders = [root / "data" / "unseen" / "gold", root / "data" / "blind-2026-12" / "gold", root / "data" / "blind-2026-12b" / "gold",
+               root / "data" / "blind-2027-01" / "gold"]
     files = [path for folder in folders for path in sorted(folder.glob("*.json"))]
     assert files
     for path in files:

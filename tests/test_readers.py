@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import random
 import tracemalloc
+from datetime import date
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -313,3 +314,23 @@ def test_a_link_glued_to_the_next_word_gets_its_space(tmp_path, markdown, expect
     path = tmp_path / "glued.md"
     path.write_text("# Voltaro news\n\n" + markdown + "\n", encoding="utf-8")
     assert read_release_file(path)[0].body == (expected,)
+
+
+def test_an_archive_path_dates_a_release_whose_text_has_no_date(tmp_path):
+    folder = tmp_path / "wire" / "2025" / "0714"
+    folder.mkdir(parents=True)
+    undated, dated = folder / "undated.md", folder / "dated.md"
+    undated.write_text("# Velora opens a depot\n\nVelora Freight opened a depot in Ghent.\n", encoding="utf-8")
+    dated.write_text("# Velora opens a depot\n\nGHENT, Belgium, March 3, 2025 -- Velora Freight opened a depot.\n",
+                     encoding="utf-8")
+    assert read_release_file(undated)[0].published == date(2025, 7, 14)
+    assert read_release_file(dated)[0].published == date(2025, 3, 3)  # the text's own date wins
+
+
+def test_numbers_in_a_path_that_are_no_date_give_none(tmp_path):
+    for parts in (("2025", "1340"), ("release-2025",), ("20250714",)):
+        folder = tmp_path.joinpath(*parts)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "x.md"
+        path.write_text("# Velora opens a depot\n\nVelora Freight opened a depot in Ghent.\n", encoding="utf-8")
+        assert read_release_file(path)[0].published is None, parts

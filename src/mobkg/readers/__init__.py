@@ -29,6 +29,8 @@ import os
 import re
 import stat
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 from ..errors import ReleaseError
@@ -175,8 +177,11 @@ def iter_release_file(path: str | os.PathLike) -> Iterator[Release | ReleaseErro
     found = 0
     try:
         items = markdown.read(content, source, digest, meta) if meta else _READERS[fmt](content, source, digest)
+        dated = path_date(path) if fmt in _SINGLE_RELEASE else None
         for item in items:
             found += 1
+            if dated and isinstance(item, Release) and item.published is None:
+                item = replace(item, published=dated)
             yield _checked(item)
     except ReleaseError:
         raise
@@ -186,6 +191,27 @@ def iter_release_file(path: str | os.PathLike) -> Iterator[Release | ReleaseErro
         raise ReleaseError(source, f"cannot read as {fmt.value} ({detail})") from None
     if not found:
         raise ReleaseError(source, "no release found in the file")
+
+
+_PATH_DATE = re.compile(
+    r"(?:^|[/\\])((?:19|20)\d\d)(?:[/\\](\d\d)[/\\]?(\d\d)|-(\d\d)-(\d\d))(?=[/\\_.-]|$)")
+
+
+def path_date(path: str | os.PathLike) -> date | None:
+    """The date a release archive files a release under, when its path says: ``2024/0319/``, ``2024/03/19/``
+    or ``2024-03-19``; the deepest such date counts. Used only when the text gives no date.
+
+    >>> path_date("wire/2024/0319/a-launch.md"), path_date("news/2025-11-02-recall.html"), path_date("2024/13/01/x.md")
+    (datetime.date(2024, 3, 19), datetime.date(2025, 11, 2), None)
+    """
+    found = None
+    for match in _PATH_DATE.finditer(str(path)):
+        year, month, day = match.group(1), match.group(2) or match.group(4), match.group(3) or match.group(5)
+        try:
+            found = date(int(year), int(month), int(day))
+        except ValueError:
+            continue
+    return found
 
 
 def _checked(item: Release | ReleaseError) -> Release | ReleaseError:

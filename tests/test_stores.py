@@ -6,6 +6,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 
 from mobkg import open_store
+from mobkg.stores.embedded import SerializedGraph
 
 EX = "https://example.org/"
 
@@ -39,14 +40,16 @@ def union_of_releases(store) -> set:
     ],
     ids=["shared-fact", "emptied", "same-batch"],
 )
-def test_default_graph_is_the_union_of_release_graphs(tmp_path, steps):
+@pytest.mark.parametrize("form", [Graph, SerializedGraph], ids=["rdflib", "serialized"])
+def test_default_graph_is_the_union_of_release_graphs(tmp_path, steps, form):
     store = open_store(str(tmp_path / "store"))
+    as_given = (lambda graph: graph) if form is Graph else SerializedGraph
     try:
         for name, facts in steps:
             if facts is None:
-                store.replace_graphs([release("a", ("z", "p", "9")), release("b", ("x", "p", "1"))])
+                store.replace_graphs([as_given(release("a", ("z", "p", "9"))), as_given(release("b", ("x", "p", "1")))])
             else:
-                store.replace_graphs([release(name, *facts)])
+                store.replace_graphs([as_given(release(name, *facts))])
             assert merged(store) == union_of_releases(store)
     finally:
         store.close()
@@ -60,3 +63,34 @@ def test_dump_holds_release_graphs_only(tmp_path):
         assert lines == [f'<{EX}x> <{EX}p> "1" <{EX}release/a> .']
     finally:
         store.close()
+
+
+def test_new_serialized_graphs_are_stored_exactly_as_an_update_stores_them(tmp_path):
+    graphs = [release("a", ("x", "p", 'say "hi" } ; DROP ALL'), ("x", "p", "2")), release("b", ("x", "p", "2"), ("y", "q", "é"))]
+    dumps, merges = [], []
+    for fast in (True, False):
+        store = open_store(str(tmp_path / f"store-{fast}"))
+        try:
+            given = [SerializedGraph(g) for g in graphs] if fast else graphs
+            assert store._all_new(given) is fast  # the N-Quads load, or the SPARQL UPDATE
+            store.replace_graphs(given)
+            dumps.append(store.dump_nquads())
+            merges.append(merged(store))
+        finally:
+            store.close()
+    assert dumps[0] == dumps[1] and merges[0] == merges[1]
+    assert len(merges[0]) == 3  # the shared fact is once in the merged graph
+
+
+def test_a_serialized_graph_reads_back_as_the_same_triples():
+    graph = release("a", ("x", "p", "line one\nline two"), ("x", "p", "2"))
+    serialized = SerializedGraph(graph)
+    assert len(serialized) == len(graph) == 2
+    assert set(serialized) == set(graph)
+
+
+def test_a_term_that_is_not_rdf_cannot_be_serialized():
+    graph = Graph(identifier=URIRef(EX + "release/a"))
+    graph.add((URIRef(EX + "x y> } ; DROP ALL"), URIRef(EX + "p"), Literal("1")))
+    with pytest.raises(ValueError):
+        SerializedGraph(graph)

@@ -76,6 +76,7 @@ from .readers import MAX_BYTES, find_release_files, iter_release_file
 from .release import Release
 from .stores import GraphStore
 from .stores.base import StoredRelease
+from .stores.embedded import SerializedGraph
 from .validate import validate_graph
 from .vocab import MOB, EntityType
 
@@ -146,7 +147,7 @@ class _Built:
     """One release after extract + build + validate (``graph`` is None if it was not built or failed)."""
 
     release: Release
-    graph: Graph | None = None
+    graph: SerializedGraph | None = None
     error: ReleaseError | None = None
     entities: int = 0
     facts: int = 0
@@ -174,7 +175,11 @@ def _build_one(release: Release) -> _Built:
         return _Built(release, error=InvalidRelease(release.source, report.text, violations))
     entities = len({s for s, o in graph.subject_objects(RDF.type) if o in _ENTITY_CLASSES})
     facts = sum(1 for _ in graph.subjects(MOB.extractedBy, None))
-    return _Built(release, graph, None, entities, facts)
+    try:
+        serialized = SerializedGraph(graph)  # what the writer process receives: text, not an rdflib graph
+    except ValueError as error:
+        return _Built(release, error=ReleaseError(release.source, f"holds a term that is not valid RDF ({error})"))
+    return _Built(release, serialized, None, entities, facts)
 
 
 @dataclass(frozen=True)
@@ -285,7 +290,7 @@ class _Run:
             self.by_sha.setdefault(stored.sha256, []).append(name)
         self.batch_size = max(1, batch_size)
         self.decisions: dict[str, _Decision] = {}
-        self.pending: dict[str, Graph] = {}
+        self.pending: dict[str, SerializedGraph] = {}
         self.flushed: set[str] = set()
         self.collisions: list[Collision] = []
         self.superseded: list[str] = []

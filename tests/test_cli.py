@@ -203,6 +203,17 @@ def test_validate_accepts_a_built_store(mobkg, built):
     assert f"{len(graph_names(built))} release graphs" in result.stdout
 
 
+def test_validate_counts_warnings_in_its_summary_and_exits_0(mobkg, tmp_path):
+    from conftest import fixture_graphs
+
+    with opened(tmp_path / "store") as store:
+        store.replace_graphs(fixture_graphs())  # fx05 has no date: a sh:Warning
+    result = mobkg("validate", "--store", tmp_path / "store")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "conforms, 1 warning: 5 release graphs validated"
+    assert "warning <https://w3id.org/mobkg/release/fx05>: release has no publication date" in result.stderr
+
+
 def test_validate_exits_3_on_a_violating_graph(mobkg, built):
     bad = Graph(identifier=URIRef("https://w3id.org/mobkg/release/broken")).parse(BAD_GRAPH, format="turtle")
     with opened(built) as store:

@@ -93,3 +93,12 @@ def test_the_shared_data_graph_is_rebuilt_now_and_then(monkeypatch):
         validate_graph(good)
         used.append(validate_module._validator.data)
     assert len({id(graph) for graph in used}) >= 2
+
+
+def test_warnings_are_reported_and_do_not_break_conformance():
+    graphs = release_graphs_of_the_query_fixture()  # fx05 has no date: the one sh:Warning
+    report = validate_graphs(graphs)
+    assert report.conforms
+    assert report.warnings == ["<https://w3id.org/mobkg/release/fx05>: release has no publication date"]
+    dated = [g for g in graphs if not str(g.identifier).endswith("fx05")]
+    assert validate_graphs(dated).warnings == []

@@ -1,8 +1,10 @@
 """Validate release graphs against ``ontology/shapes.ttl`` with pySHACL.
 
 Each release graph is validated on its own, with the ontology's RDFS/OWL axioms
-mixed in (so ``sh:class`` sees the class hierarchy). Warnings (a release without a
-date) are reported but do not make the data non-conforming.
+mixed in (so ``sh:class`` sees the class hierarchy). Warnings (``sh:Warning``
+results, e.g. a release without a date) are reported in ``ValidationReport.warnings``
+but do not make the data non-conforming (pySHACL's ``allow_warnings``; a plain SHACL
+engine says ``sh:conforms false`` for them).
 
 Speed (a build validates every release): called naively, pySHACL copies the
 data graph, mixes the ontology into the copy and re-parses the text of every
@@ -27,6 +29,7 @@ from functools import cache, lru_cache
 from pyshacl import validate as shacl_validate
 from pyshacl.rdfutil.inoculate import inoculate
 from rdflib import Graph
+from rdflib.namespace import SH
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 
@@ -46,6 +49,8 @@ class ValidationReport:
     graphs: int = 0
     failing: list[str] = field(default_factory=list)
     """Identifiers of the graphs that violate the shapes."""
+    warnings: list[str] = field(default_factory=list)
+    """One line per ``sh:Warning`` result: ``<focus node>: message`` (they do not break ``conforms``)."""
 
 
 @cache
@@ -140,7 +145,16 @@ def validate_graph(graph: Graph) -> ValidationReport:
     """Validate one graph; never raises for non-conforming data."""
     conforms, results, text = _validator.validate(graph)
     failing = [] if conforms else [str(graph.identifier)]
-    return ValidationReport(conforms, results, text, 1, failing)
+    return ValidationReport(conforms, results, text, 1, failing, _warnings(results))
+
+
+def _warnings(results: Graph) -> list[str]:
+    lines = []
+    for result in results.subjects(SH.resultSeverity, SH.Warning):
+        focus = results.value(result, SH.focusNode)
+        message = results.value(result, SH.resultMessage)
+        lines.append(f"<{focus}>: {message or 'a sh:Warning result'}")
+    return sorted(lines)
 
 
 def validate_graphs(graphs: Iterable[Graph]) -> ValidationReport:
@@ -151,6 +165,7 @@ def validate_graphs(graphs: Iterable[Graph]) -> ValidationReport:
         report = validate_graph(graph)
         merged.graphs += 1
         merged.results += report.results
+        merged.warnings.extend(report.warnings)
         if not report.conforms:
             merged.conforms = False
             merged.failing.extend(report.failing)

@@ -243,8 +243,9 @@ def test_cli_load_of_violating_graphs_exits_3_and_writes_nothing(tmp_path):
 
 
 def test_stores_are_context_managers(tmp_path):
+    (fx01,) = [g for g in fixture_graphs() if g.identifier == URIRef(FX + "1")]
     with open_store(str(tmp_path / "store")) as store:
-        store.replace_graphs(fixture_graphs()[:1])
+        store.replace_graphs([fx01])
     # closed: the folder is unlocked, so a second writer may open it
     with open_store(str(tmp_path / "store")) as again:
-        assert again.graph_names() == [str(URIRef(FX + "1"))]
+        assert again.graph_names() == [FX + "1"]

@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 from rdflib import RDF, RDFS, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from mobkg import (
     Entity,
@@ -203,6 +204,17 @@ def test_validate_accepts_a_built_store(mobkg, built):
     assert f"{len(graph_names(built))} release graphs" in result.stdout
 
 
+def test_validate_counts_warnings_in_its_summary_and_exits_0(mobkg, tmp_path):
+    from conftest import fixture_graphs
+
+    with opened(tmp_path / "store") as store:
+        store.replace_graphs(fixture_graphs())  # fx05 has no date: a sh:Warning
+    result = mobkg("validate", "--store", tmp_path / "store")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "conforms, 1 warning: 5 release graphs validated"
+    assert "warning <https://w3id.org/mobkg/release/fx05>: release has no publication date" in result.stderr
+
+
 def test_validate_exits_3_on_a_violating_graph(mobkg, built):
     bad = Graph(identifier=URIRef("https://w3id.org/mobkg/release/broken")).parse(BAD_GRAPH, format="turtle")
     with opened(built) as store:
@@ -349,10 +361,15 @@ def test_export_dataset_formats_keep_one_graph_per_release(mobkg, built, tmp_pat
     assert result.exit_code == 0, result.output
     exported = Dataset().parse(output, format=rdf_format)
     expected = _store_dataset(built)
-    names = sorted(str(g.identifier) for g in exported.graphs() if len(g))
+    names = sorted(str(g.identifier) for g in exported.graphs() if len(g) and g.identifier != DATASET_DEFAULT_GRAPH_ID)
     assert names == graph_names(built)
     for name in names:
         assert isomorphic(exported.graph(URIRef(name)), expected.graph(URIRef(name))), name
+    # and the merged default graph the saved queries read, so the file answers them in any store
+    merged = Graph()
+    for s, p, o, _ in expected.quads((None, None, None, None)):
+        merged.add((s, p, o))
+    assert isomorphic(Graph() + exported.graph(DATASET_DEFAULT_GRAPH_ID), merged)
 
 
 def test_export_graphml(mobkg, built, tmp_path):

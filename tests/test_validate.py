@@ -150,3 +150,12 @@ def test_both_engines_agree_on_real_releases_and_their_mutations():
     # The mutations must break shapes often, and leave some graphs valid, or agreement proves little.
     assert 0.2 < verdicts.count(False) / len(verdicts) < 0.9
     assert warned, "no graph had a warning: the warnings-only path was not compared"
+
+
+def test_warnings_are_reported_and_do_not_break_conformance():
+    graphs = release_graphs_of_the_query_fixture()  # fx05 has no date: the one sh:Warning
+    report = validate_graphs(graphs)
+    assert report.conforms
+    assert report.warnings == ["<https://w3id.org/mobkg/release/fx05>: release has no publication date"]
+    dated = [g for g in graphs if not str(g.identifier).endswith("fx05")]
+    assert validate_graphs(dated).warnings == []

@@ -15,7 +15,7 @@ import importlib
 import typing
 
 from .errors import (
-    EndpointError, LexiconError, MobkgError, OutputError, QueryError, ReleaseError, ShapeViolation, StoreError,
+    EndpointError, LexiconError, LoadError, MobkgError, OutputError, QueryError, ReleaseError, ShapeViolation, StoreError,
     UpdateRefused,
 )
 from .formats import ExportFormat, OutputFormat
@@ -28,6 +28,7 @@ _LAZY = {name: module for module, names in {
     "export": "export_store to_networkx",
     "extract": "Entity Extraction Fact extract_release",
     "ingestion": "IngestSummary ingest",
+    "load": "LoadSummary load_files",
     "outputs": "write_output",
     "query": "format_result run_query saved_queries stream_query",
     "readers": "find_release_files read_release_file",
@@ -59,6 +60,7 @@ if typing.TYPE_CHECKING:  # for type checkers and editors: the same names, impor
     from .export import export_store, to_networkx
     from .extract import Entity, Extraction, Fact, extract_release
     from .ingestion import IngestSummary, ingest
+    from .load import LoadSummary, load_files
     from .outputs import write_output
     from .query import format_result, run_query, saved_queries, stream_query
     from .readers import find_release_files, read_release_file
@@ -77,4 +79,5 @@ __all__ = [
     "ingest", "format_result", "run_query", "saved_queries", "find_release_files", "read_release_file",
     "open_store", "validate_graph", "validate_graphs", "GraphStats", "graph_stats", "shortest_path", "render_html",
     "LexiconError", "EndpointError", "OutputError", "write_output", "stream_query", "ShaclEngine",
+    "LoadError", "LoadSummary", "load_files",
 ]

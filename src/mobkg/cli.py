@@ -204,10 +204,7 @@ def progress_bar(description: str, unit: str, total: int | None = None):
 @cli.command()
 @store_options
 def validate(store_path, endpoint):
-    """Validate every release graph in the store against the SHACL shapes (exit 3 if not).
-
-    Warnings (a release without a publication date) are counted; alone they exit 0.
-    """
+    """Validate every release graph in the store against the SHACL shapes (exit 3 if not; warnings keep exit 0)."""
     from .validate import validate_graphs
 
     with opened(store_path, endpoint, read_only=True) as store, reported():
@@ -216,8 +213,21 @@ def validate(store_path, endpoint):
             report = validate_graphs(_counted((store.graph(name) for name in names), bar), report_warnings=False)
         if not report.conforms:
             raise ShapeViolation(f"{len(report.failing)} of {report.graphs} release graphs violate the shapes:\n{report.text}")
-    warned = f", {report.warnings} warnings (these do not fail validation)" if report.warnings else ""
-    click.echo(f"conforms: {report.graphs} release graphs validated{warned}")
+    for warning in report.warnings[:SHOWN_WARNINGS]:
+        click.echo(f"warning {_one_line(warning)}", err=True)
+    if len(report.warnings) > SHOWN_WARNINGS:
+        click.echo(f"... and {len(report.warnings) - SHOWN_WARNINGS} more warnings", err=True)
+    click.echo(f"{_conforms(report.warnings)}: {report.graphs} release graphs validated")
+
+
+SHOWN_WARNINGS = 20
+"""Warnings ``mobkg validate`` lists one by one (a store of undated releases has one per release)."""
+
+
+def _conforms(warnings: list) -> str:
+    """"conforms", with the number of warnings (which do not change the exit code) when there are any."""
+    count = len(warnings)
+    return f"conforms, {count} warning{'' if count == 1 else 's'}" if count else "conforms"
 
 
 @cli.command()
@@ -265,13 +275,33 @@ def queries():
 @click.option("-o", "--output", type=OutputPath(), required=True,
               help="File, symlink, FIFO or device to write; - for stdout.")
 def export(store_path, endpoint, fmt, output):
-    """Export the store as Turtle, N-Quads, TriG, JSON-LD or GraphML."""
+    """Export the store as Turtle, N-Triples, N-Quads, TriG, JSON-LD, GraphML or GEXF."""
     from .export import EXPORT_STEPS, export_store
 
     with opened(store_path, endpoint, read_only=True) as store, reported(), \
             progress_bar(f"exporting {fmt}", "step", total=EXPORT_STEPS) as bar:
         data = export_store(store, ExportFormat(fmt), progress=bar.update)
     write_reported(output, data)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@store_options
+def load(files, store_path, endpoint):
+    """Load release graphs from N-Quads, TriG, Turtle or N-Triples FILES (validated; all or nothing)."""
+    from .load import load_files
+
+    with opened(store_path, endpoint) as store, reported(), progress_bar("validating", "release") as bar:
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        summary = load_files(files, store, progress=progress)
+    for note in summary.superseded:
+        click.echo(f"superseded {_one_line(note)}", err=True)
+    click.echo(f"{summary.releases} release graphs read from {summary.files} files: {summary.written} written, "
+               f"{summary.unchanged} unchanged; validation: conforms")
+    click.echo(f"store: {_one_line(store.location if endpoint else os.path.abspath(store_path))}")
 
 
 @cli.command(name="eval")

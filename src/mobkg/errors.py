@@ -11,6 +11,8 @@ turns each into a one-line message and an exit code, never a traceback::
     │   └── EndpointError       exit 2   a remote endpoint's URL (or its limits) is malformed
     ├── LexiconError            exit 1   a lexicon or pattern file an analyst edited is invalid
     ├── OutputError             exit 1   an export or page cannot be written where -o points
+    ├── LoadError               exit 1   an RDF file to load is missing, malformed or not release graphs
+    │   └── UnknownRdfFormat    exit 2   a file to load has a name that says no RDF format
     ├── QueryError              exit 2   SPARQL text or a saved-query parameter is wrong
     │   └── UpdateRefused       exit 2   an UPDATE was given where only queries are allowed
     └── ShapeViolation          exit 3   the data does not conform to ontology/shapes.ttl
@@ -29,6 +31,8 @@ __all__ = [
     "EndpointError",
     "LexiconError",
     "OutputError",
+    "LoadError",
+    "UnknownRdfFormat",
     "QueryError",
     "UpdateRefused",
     "ShapeViolation",
@@ -99,6 +103,17 @@ class LexiconError(MobkgError):
 
 class OutputError(MobkgError):
     """An output (``export -o``, ``viz -o``) cannot be written: a folder, a missing folder, a full disk."""
+
+
+class LoadError(MobkgError):
+    """An RDF file given to ``mobkg load`` cannot be loaded: missing, malformed, empty, not release graphs,
+    or a release the store holds with another content."""
+
+
+class UnknownRdfFormat(LoadError):
+    """A file to load has a name whose suffix says no RDF format mobkg reads: a usage mistake."""
+
+    exit_code = 2
 
 
 class QueryError(MobkgError):

@@ -16,10 +16,12 @@ class ExportFormat(enum.Enum):
     """The formats ``mobkg export`` writes; the value is the ``--format`` name."""
 
     TURTLE = "turtle"
+    NTRIPLES = "ntriples"
     NQUADS = "nquads"
     TRIG = "trig"
     JSONLD = "jsonld"
     GRAPHML = "graphml"
+    GEXF = "gexf"
 
 
 class OutputFormat(enum.Enum):

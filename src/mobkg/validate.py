@@ -14,8 +14,10 @@ gate; where pyrudof is not installed or cannot read a graph, pySHACL runs alone.
 The pySHACL path:
 
 Each release graph is validated on its own, with the ontology's RDFS/OWL axioms
-mixed in (so ``sh:class`` sees the class hierarchy). Warnings (a release without a
-date) are reported but do not make the data non-conforming.
+mixed in (so ``sh:class`` sees the class hierarchy). Warnings (``sh:Warning``
+results, e.g. a release without a date) are reported in ``ValidationReport.warnings``
+but do not make the data non-conforming (pySHACL's ``allow_warnings``; a plain SHACL
+engine says ``sh:conforms false`` for them).
 
 Speed (a build validates every release): called naively, pySHACL copies the
 data graph, mixes the ontology into the copy and re-parses the text of every
@@ -71,8 +73,8 @@ class ValidationReport:
     graphs: int = 0
     failing: list[str] = field(default_factory=list)
     """Identifiers of the graphs that violate the shapes."""
-    warnings: int = 0
-    """Results of severity ``sh:Warning`` (they never make a graph non-conforming)."""
+    warnings: list[str] = field(default_factory=list)
+    """One line per ``sh:Warning`` result: ``<focus node>: message`` (they do not break ``conforms``)."""
 
 
 @cache
@@ -177,19 +179,26 @@ class _Gate:
         self.rudof.read_data(_ontology_axioms().serialize(format="nt"), format=pyrudof.RDFFormat.NTriples,
                              reader_mode=pyrudof.ReaderMode.Strict)
 
-    def severities(self, graph: Graph) -> list[str] | None:
-        """The severity (``Violation``, ``Warning``, ...) of each result pyrudof finds; None if it could not tell."""
+    def results(self, graph: Graph) -> list[tuple[str, str, str]] | None:
+        """(severity, focus node, message) of each result pyrudof finds; None if it could not tell."""
         text = graph.serialize(format="nt")
         with self.lock:
             self.rudof.begin_staging()
             try:
                 self.rudof.read_data(text, format=self.pyrudof.RDFFormat.NTriples, merge=True,
                                      reader_mode=self.pyrudof.ReaderMode.Strict)
-                return [str(entry.severity).rsplit("#", 1)[-1] for entry in self.rudof.validate_shacl().violations]
+                return [(str(entry.severity).rsplit("#", 1)[-1], str(entry.focus_node), _message(entry.message))
+                        for entry in self.rudof.validate_shacl().violations]
             except self.pyrudof.RudofError:
                 return None
             finally:
                 self.rudof.rollback_staging()
+
+
+def _message(message) -> str:
+    """pyrudof's message as pySHACL gives it: the text of the literal, without quotes or language tag."""
+    text = str(message or "")
+    return text[1:text.rindex('"')] if text.startswith('"') and text.count('"') >= 2 else text
 
 
 @cache
@@ -225,16 +234,28 @@ def validate_graph(graph: Graph, engine: ShaclEngine | None = None, *, report_wa
     stop a release, and most real releases lack a date, which is a warning).
     """
     gate = _gate() if (engine or _default_engine()) is ShaclEngine.RUDOF else None
-    severities = gate.severities(graph) if gate is not None else None
-    if severities is not None and (not severities or (not report_warnings and set(severities) == {"Warning"})):
+    found = gate.results(graph) if gate is not None else None
+    if found is not None and (not found or (not report_warnings and {f[0] for f in found} == {"Warning"})):
         results, text = _clean_report()
         copy = Graph()
         copy += results
-        return ValidationReport(True, copy, text, 1, [], len(severities))
+        return ValidationReport(True, copy, text, 1, [], sorted(_warning_line(focus, message) for _, focus, message in found))
     conforms, results, text = _validator.validate(graph)
     failing = [] if conforms else [str(graph.identifier)]
-    warnings = sum(1 for _ in results.subjects(SH.resultSeverity, SH.Warning))
-    return ValidationReport(conforms, results, text, 1, failing, warnings)
+    return ValidationReport(conforms, results, text, 1, failing, _warnings(results))
+
+
+def _warnings(results: Graph) -> list[str]:
+    lines = []
+    for result in results.subjects(SH.resultSeverity, SH.Warning):
+        focus = results.value(result, SH.focusNode)
+        message = results.value(result, SH.resultMessage)
+        lines.append(_warning_line(focus, message))
+    return sorted(lines)
+
+
+def _warning_line(focus, message) -> str:
+    return f"<{focus}>: {message or 'a sh:Warning result'}"
 
 
 def validate_graphs(graphs: Iterable[Graph], engine: ShaclEngine | None = None, *,
@@ -245,8 +266,8 @@ def validate_graphs(graphs: Iterable[Graph], engine: ShaclEngine | None = None, 
     for graph in graphs:
         report = validate_graph(graph, engine, report_warnings=report_warnings)
         merged.graphs += 1
-        merged.warnings += report.warnings
         merged.results += report.results
+        merged.warnings.extend(report.warnings)
         if not report.conforms:
             merged.conforms = False
             merged.failing.extend(report.failing)

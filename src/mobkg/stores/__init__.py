@@ -17,6 +17,9 @@ def open_store(path: str | None = None, *, endpoint: str | None = None, read_onl
                deadline: float | None = None, max_response_bytes: int | None = None) -> GraphStore:
     """Open the embedded store at ``path`` or the remote store at ``endpoint``.
 
+    The store is a context manager: ``with open_store(path) as store:`` closes it
+    (and unlocks the folder) when the block ends, whatever happens in it.
+
     For a remote store, ``deadline`` (seconds per request) and ``max_response_bytes``
     (per answer) default to ``MOBKG_REMOTE_DEADLINE`` / ``MOBKG_REMOTE_MAX_BYTES``,
     else 30 s and 1 GiB (see :mod:`mobkg.stores.endpoint`).

@@ -10,7 +10,7 @@ from typing import NamedTuple, Protocol
 from rdflib import Graph
 from rdflib.term import Node
 
-__all__ = ["GraphStore", "QueryKind", "QueryResult", "QueryStream", "RELEASE_HASHES_QUERY", "StoredRelease", "hashes_from_rows"]
+__all__ = ["ClosingStore", "GraphStore", "QueryKind", "QueryResult", "QueryStream", "RELEASE_HASHES_QUERY", "StoredRelease", "hashes_from_rows"]
 
 
 class QueryKind(enum.Enum):
@@ -85,6 +85,19 @@ def hashes_from_rows(rows) -> dict[str, StoredRelease]:
             for g, sha, correction, source in rows}
 
 
+class ClosingStore:
+    """A store is a context manager: ``with open_store(path) as store:`` closes it at the end of the block."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def close(self) -> None:  # pragma: no cover - each store defines its own
+        raise NotImplementedError
+
+
 class GraphStore(Protocol):
     """A quad store holding one named graph per release."""
 
@@ -113,3 +126,9 @@ class GraphStore(Protocol):
 
     def close(self) -> None:
         """Release the store (locks, connections)."""
+
+    def __enter__(self) -> GraphStore:
+        """Return the store itself; leaving the ``with`` block closes it."""
+
+    def __exit__(self, *exc_info) -> None:
+        """Close the store."""

@@ -23,7 +23,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 
 from ..errors import QueryError, StoreError
-from .base import RELEASE_HASHES_QUERY, QueryKind, QueryResult, QueryStream, StoredRelease, hashes_from_rows
+from .base import RELEASE_HASHES_QUERY, ClosingStore, QueryKind, QueryResult, QueryStream, StoredRelease, hashes_from_rows
 from .folder import StoreFolder, damaged
 
 __all__ = ["EmbeddedStore", "read_everything", "to_rdflib", "to_oxigraph", "update_text"]
@@ -147,7 +147,7 @@ def _nquads(graphs: Sequence[SerializedGraph]) -> str:
     return "".join(named) + "".join(merged)
 
 
-class EmbeddedStore:
+class EmbeddedStore(ClosingStore):
     """An on-disk pyoxigraph store at ``path`` (created if missing)."""
 
     def __init__(self, path: str | Path, *, read_only: bool = False):

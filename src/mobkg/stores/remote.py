@@ -65,7 +65,7 @@ from rdflib import Graph, URIRef
 from ..errors import EndpointError, QueryError, StoreError
 from . import answers
 from .answers import ANY, IRI, LITERAL, NODE, Expect, MalformedAnswer
-from .base import RELEASE_HASHES_QUERY, QueryKind, QueryResult, QueryStream, StoredRelease, hashes_from_rows
+from .base import RELEASE_HASHES_QUERY, ClosingStore, QueryKind, QueryResult, QueryStream, StoredRelease, hashes_from_rows
 from .embedded import to_rdflib, update_text
 from .endpoint import Answer, exchange, limits_from_environment, parse_endpoint, redact
 
@@ -86,7 +86,7 @@ _HASHES = Expect({"g": IRI, "sha": LITERAL, "correction": LITERAL, "source": ANY
 _COUNTS = Expect({"g": IRI, "n": LITERAL}, frozenset({"g", "n"}))
 
 
-class RemoteStore:
+class RemoteStore(ClosingStore):
     """A SPARQL 1.1 server holding one named graph per release.
 
     ``timeout`` bounds each silence of the server, ``deadline`` a whole request and

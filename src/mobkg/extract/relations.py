@@ -320,10 +320,7 @@ def _without_modifiers(items: tuple[str, ...], lexicon: Lexicon) -> tuple[str, .
 
 def match_sentence(skeleton: Skeleton, lexicon: Lexicon, *, truncated: bool = False) -> list[Hit]:
     """Every pattern hit in one skeleton sentence."""
-    text = skeleton.text
-    if truncated:
-        cut = max(text.rfind(","), text.rfind(" and "), text.rfind(" with "))
-        text = text[:cut] if cut > 0 else ""
+    text = _matchable(skeleton.text, truncated)
     if not text:
         return []
     hits: list[Hit] = []
@@ -332,37 +329,66 @@ def match_sentence(skeleton: Skeleton, lexicon: Lexicon, *, truncated: bool = Fa
         if any(not present & set(alternatives.split("|")) for alternatives in pattern.needs):
             continue
         for found in pattern.regex.finditer(text):
-            groups = found.groupdict()
-            items = _without_modifiers(split_items(groups["items"]), lexicon) if groups.get("items") else ()
-            if groups.get("sector"):
-                items = sector_descriptor(groups["sector"], lexicon)
-            if groups.get("sectorlist"):
-                items = _listed_fields(split_items(groups["sectorlist"], strict=False), groups["fieldhead"], lexicon)
-                if groups["fieldhead"] in _SINGULAR_FIELDS and len(items) < 2:
-                    continue  # "the automotive sector" alone: a descriptor, read by the descriptor patterns
-            if pattern.after:
-                rest = text[found.end():]
-                if truncated and not rest.strip():
-                    continue
-                listed = tuple(int(i) for i, kind in re.findall(r"⟨(\d+):([A-Za-z]+)⟩", rest)
-                               if kind in pattern.object_types.split("|"))
-                if "context" in (pattern.subject, pattern.object):
-                    fixed = (CONTEXT,)
-                    subjects, objects = (listed, fixed) if pattern.object == "context" else (fixed, listed)
-                else:
-                    fixed = _indexes(groups.get(pattern.subject) or groups.get(pattern.object) or "")
-                    subjects, objects = (listed, fixed) if groups.get(pattern.object) else (fixed, listed)
-            elif pattern.subject == "context":
-                subjects = (CONTEXT,)
-                objects = _indexes(groups.get(pattern.object) or "")
-            elif pattern.object == "context":
-                subjects = _indexes(groups.get(pattern.subject) or "")
-                objects = (CONTEXT,)
-            else:
-                subjects = _indexes(groups.get(pattern.subject) or "")
-                objects = _indexes(groups.get(pattern.object) or "")
-            if (subjects and (objects or items)):
-                hits.append(Hit(pattern.id, pattern.predicate, subjects, objects, items, found.start(), found.end()))
+            hit = _hit(pattern, found, text, lexicon, truncated)
+            if hit is not None:
+                hits.append(hit)
     return hits
 
 
+def _matchable(text: str, truncated: bool) -> str:
+    """The skeleton as far as it can be read: a sentence cut short ends at its last complete clause."""
+    if not truncated:
+        return text
+    cut = max(text.rfind(","), text.rfind(" and "), text.rfind(" with "))
+    return text[:cut] if cut > 0 else ""
+
+
+def _hit(pattern: CompiledPattern, found: re.Match, text: str, lexicon: Lexicon, truncated: bool) -> Hit | None:
+    """The hit one match makes, or None when it names no subject or nothing to relate it to."""
+    groups = found.groupdict()
+    items = _matched_items(groups, lexicon)
+    if items is None:
+        return None
+    if pattern.after:
+        roles = _listed_after(pattern, groups, text[found.end():], truncated)
+    else:
+        roles = _roles(pattern, groups)
+    if roles is None:
+        return None
+    subjects, objects = roles
+    if not (subjects and (objects or items)):
+        return None
+    return Hit(pattern.id, pattern.predicate, subjects, objects, items, found.start(), found.end())
+
+
+def _matched_items(groups: dict, lexicon: Lexicon) -> tuple[str, ...] | None:
+    """The lowercase fields a match names; None when a lone singular field noun makes it no list."""
+    items = _without_modifiers(split_items(groups["items"]), lexicon) if groups.get("items") else ()
+    if groups.get("sector"):
+        items = sector_descriptor(groups["sector"], lexicon)
+    if groups.get("sectorlist"):
+        items = _listed_fields(split_items(groups["sectorlist"], strict=False), groups["fieldhead"], lexicon)
+        if groups["fieldhead"] in _SINGULAR_FIELDS and len(items) < 2:
+            return None  # "the automotive sector" alone: a descriptor, read by the descriptor patterns
+    return items
+
+
+def _roles(pattern: CompiledPattern, groups: dict) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Subject and object mention indexes of a match, the sentence's context standing in where named."""
+    if pattern.subject == "context":
+        return (CONTEXT,), _indexes(groups.get(pattern.object) or "")
+    objects = (CONTEXT,) if pattern.object == "context" else _indexes(groups.get(pattern.object) or "")
+    return _indexes(groups.get(pattern.subject) or ""), objects
+
+
+def _listed_after(pattern: CompiledPattern, groups: dict, rest: str, truncated: bool):
+    """An `after: true` pattern: the role the template leaves out is every fitting mention after the match."""
+    if truncated and not rest.strip():
+        return None
+    listed = tuple(int(i) for i, kind in re.findall(r"⟨(\d+):([A-Za-z]+)⟩", rest)
+                   if kind in pattern.object_types.split("|"))
+    if "context" in (pattern.subject, pattern.object):
+        fixed = (CONTEXT,)
+        return (listed, fixed) if pattern.object == "context" else (fixed, listed)
+    fixed = _indexes(groups.get(pattern.subject) or groups.get(pattern.object) or "")
+    return (listed, fixed) if groups.get(pattern.object) else (fixed, listed)

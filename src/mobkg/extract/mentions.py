@@ -208,28 +208,63 @@ class _Finder:
     def _continuation(self, j: int) -> tuple[int, bool]:
         """How many tokens from ``j`` continue the name before them (0: it ends), and whether the
         name ends right after them (a legal form: "Acme Inc Acme is ...")."""
-        tokens = self.tokens
-        nxt = tokens[j]
-        suffixes = self.words("legal_suffixes")
+        for rule in _CONTINUATION_RULES:
+            step = rule(self, j)
+            if step is not None:
+                return step
+        return 0, False
+
+    # -- continuation rules, in the order they are tried (None: no say) --
+    def _class_word(self, j: int) -> tuple[int, bool] | None:
+        nxt = self.tokens[j]
         if nxt.text.isupper() and nxt.lower in self.generic_products:
             return 0, False  # "TIGGO 8 SUV": the class word is not part of the name
+        return None
+
+    def _name_word(self, j: int) -> tuple[int, bool] | None:
+        nxt = self.tokens[j]
         if _capitalised(nxt) and not self._is_title(j) and nxt.lower not in _FUNCTION_WORDS | _CALENDAR:
             return 1, self._ends_name(j)
-        if nxt.text[0].isdigit() and self._is_code(j):
+        return None
+
+    def _code_word(self, j: int) -> tuple[int, bool] | None:
+        if self.tokens[j].text[0].isdigit() and self._is_code(j):
             return 1, False
-        if nxt.lower in _CONNECTORS and j + 1 < len(tokens) and _capitalised(tokens[j + 1]) \
-                and not self._is_title(j + 1) and tokens[j + 1].lower not in self.stop:
+        return None
+
+    def _connector(self, j: int) -> tuple[int, bool] | None:
+        """"Bank of China", "Johnson & Johnson": a connector between two name words."""
+        tokens = self.tokens
+        if tokens[j].lower in _CONNECTORS and j + 1 < len(tokens) and self._name_start(j + 1):
             return 2, False
-        if nxt.lower == "of" and j + 2 < len(tokens) and tokens[j + 1].lower == "the" \
-                and _capitalised(tokens[j + 2]) and tokens[j + 2].lower not in self.stop and not self._is_title(j + 2) \
+        return None
+
+    def _of_the(self, j: int) -> tuple[int, bool] | None:
+        tokens = self.tokens
+        if tokens[j].lower == "of" and j + 2 < len(tokens) and tokens[j + 1].lower == "the" \
+                and self._name_start(j + 2) \
                 and self.head_type([tokens[j - 1].text]) in (T.ALLIANCE, T.COMPANY, T.INITIATIVE):
             return 3, False  # "German Association of the Automotive Industry"
-        if nxt.text == "," and j + 1 < len(tokens) and tokens[j + 1].lower in suffixes \
+        return None
+
+    def _comma_legal_form(self, j: int) -> tuple[int, bool] | None:
+        """"Acme Motors, Inc.": a comma before a legal form."""
+        tokens = self.tokens
+        if tokens[j].text == "," and j + 1 < len(tokens) and tokens[j + 1].lower in self.words("legal_suffixes") \
                 and tokens[j + 1].lower not in {"group", "company", "holding", "holdings"}:
             return 2, self._ends_name(j + 1)
-        if nxt.lower in suffixes and nxt.text not in {"group", "company", "holding"} and "." in nxt.text:
+        return None
+
+    def _dotted_legal_form(self, j: int) -> tuple[int, bool] | None:
+        nxt = self.tokens[j]
+        if nxt.lower in self.words("legal_suffixes") and nxt.text not in {"group", "company", "holding"} and "." in nxt.text:
             return 1, False
-        return 0, False
+        return None
+
+    def _name_start(self, index: int) -> bool:
+        """A capitalised word, not a stop word or a title, that carries a name on after a connector."""
+        token = self.tokens[index]
+        return _capitalised(token) and token.lower not in self.stop and not self._is_title(index)
 
     def _split_repeat(self, first: int, last: int) -> list[tuple[int, int]]:
         """``About Acme Acme is ...``: a heading glued to the sentence it heads repeats the name; two names."""
@@ -270,25 +305,11 @@ class _Finder:
         return []
 
     def head_type(self, words: list[str]) -> EntityType | None:
-        """Type from the last word (or two) of a name."""
-        last = words[-1].lower()
-        last2 = " ".join(w.lower() for w in words[-2:]) if len(words) > 1 else last
-        w = self.words
-        if len(words) > 1 and any(x.lower() in w("facility_heads") for x in words[1:]):
-            return T.PLACE
-        if len(words) > 1 and (last in w("place_heads") or (words[0].lower() in {"port", "airport"} and words[1] == "of")):
-            return T.PLACE  # "Yas Island", "Port of Rotterdam"
-        if last in w("event_heads") or last2 in w("event_heads") or (len(words) > 2 and words[-2].lower() in w("event_heads") and words[-1].isupper()):
-            return T.EVENT
-        if last in w("initiative_heads") or last2 in w("initiative_heads"):
-            return T.INITIATIVE
-        if last in w("alliance_heads") or last2 in w("alliance_heads"):
-            return T.ALLIANCE
-        if last in w("technology_heads") and last not in {"motor", "network", "model", "pilot", "assistant"} \
-                and last not in _COMPANY_PLURALS:
-            return T.TECHNOLOGY
-        if last in w("legal_suffixes") or last in w("company_heads") or last2 in w("company_heads"):
-            return T.COMPANY
+        """Type from the last word (or two) of a name: the first rule of :data:`HEAD_RULES` that fits."""
+        head = _HeadWords(words)
+        for entity_type, fits in HEAD_RULES:
+            if fits(self.words, head):
+                return entity_type
         return None
 
     def model_code(self, words: list[str]) -> bool:
@@ -305,21 +326,31 @@ class _Finder:
         return False
 
     def cue_before(self, first: int) -> str | None:
+        """The cue the words before a name give: "Mr" (person), "'s" (possessed), "carmaker" (organisation), "said"."""
         before = [t.lower for t in self.tokens[max(0, first - 3):first]]
-        if before and before[-1] in self.words("honorifics"):
+        if not before:
+            return None
+        last = before[-1]
+        if last in self.words("honorifics"):
             return "person"
-        if before and before[-1] in {"'s", "’s", "s"} and len(before) >= 2:
+        if last in {"'s", "’s", "s"} and len(before) >= 2:
             return "possessed"
-        if before and (before[-1] in self.words("organisation_nouns") or (len(before) > 1 and " ".join(before[-2:]) in self.words("organisation_nouns"))):
-            if before[-1] not in {"group", "brand", "leader", "player", "partner", "partners"}:
-                return "organisation"
-        if before and before[-1] in {"said", "says", "added", "explained", "noted", "commented", "stated"}:
+        if self._organisation_noun_before(before):
+            return "organisation"
+        if last in {"said", "says", "added", "explained", "noted", "commented", "stated"}:
             return "speaker"
-        if len(before) >= 2 and before[-1] == "," and before[-2] in self.titles:
+        if len(before) >= 2 and last == "," and before[-2] in self.titles:
             return "person"  # "its chief operating officer, Jane Roe, said"
         return None
 
+    def _organisation_noun_before(self, before: list[str]) -> bool:
+        """"robotics developer X", "the battery maker X" (but not "group", "leader", "partner")."""
+        nouns = self.words("organisation_nouns")
+        named = before[-1] in nouns or (len(before) > 1 and " ".join(before[-2:]) in nouns)
+        return named and before[-1] not in {"group", "brand", "leader", "player", "partner", "partners"}
+
     def cue_after(self, last: int) -> str | None:
+        """The cue the words after a name give: "said", an apposition ("X, a supplier of"), a ticker."""
         rest = self.tokens[last:last + 8]
         words = [t.lower for t in rest]
         if not words:
@@ -327,35 +358,39 @@ class _Finder:
         if words[0] in {"said", "says", "added", "explained", "noted", "commented"}:
             return "speaker"
         if words[0] == "," and len(words) > 1:
-            tail = words[1:]
-            if len(rest) > 3 and rest[1].text[:1].isupper() and rest[2].text.startswith("-"):
-                tail = ["the"] + tail[2:]  # "X, Helsinki-based operator of ...": read past the place
-            if tail[0] in {"the", "a", "an"} and len(tail) > 1 and (tail[1] in self.titles or tail[1] == "member"):
-                return "title"
-            if tail[0] in self.titles or (len(tail) > 1 and " ".join(tail[:2]) in self.titles) or tail[0] in {"who"}:
-                return "title"
-            if tail[0] in {"a", "an", "the"}:
-                for word in tail[1:]:
-                    if word in self.words("brand_nouns"):
-                        return "brand"
-                    if word in self.words("organisation_nouns") and word not in {"leader", "player", "partner"}:
-                        return "organisation"
-                    if word in self.words("product_heads") and word not in _GENERIC_PRODUCT_WORDS:
-                        return "product"
-                    if word in self.words("technology_nouns"):
-                        return "technology"
-                    if word in self.words("initiative_heads"):
-                        return "initiative"
-                    if word in self.words("event_heads") and word not in {"day", "drive", "launch", "week"}:
-                        return "event"
-                    if word in self.words("alliance_heads"):
-                        return "alliance"
-                    if word in {",", "."}:
-                        break
+            return self._apposition_cue(rest, words[1:])
         if words[0] == "(":
             inner = _ACRONYM_PAREN.match(self.text, self.tokens[last].start)
             if inner and _TICKER.match(inner.group("inner")):
                 return "organisation"
+        return None
+
+    def _apposition_cue(self, rest: list[Token], tail: list[str]) -> str | None:
+        """"X, chief executive of", "X, a supplier of", "X, the brand's new SUV": what the apposition calls X."""
+        if len(rest) > 3 and rest[1].text[:1].isupper() and rest[2].text.startswith("-"):
+            tail = ["the"] + tail[2:]  # "X, Helsinki-based operator of ...": read past the place
+        if self._title_apposition(tail):
+            return "title"
+        if tail[0] not in {"a", "an", "the"}:
+            return None
+        for word in tail[1:]:
+            cue = self._descriptor_cue(word)
+            if cue is not None:
+                return cue
+            if word in {",", "."}:
+                break
+        return None
+
+    def _title_apposition(self, tail: list[str]) -> bool:
+        if tail[0] in {"the", "a", "an"} and len(tail) > 1 and (tail[1] in self.titles or tail[1] == "member"):
+            return True
+        return tail[0] in self.titles or (len(tail) > 1 and " ".join(tail[:2]) in self.titles) or tail[0] in {"who"}
+
+    def _descriptor_cue(self, word: str) -> str | None:
+        """The cue of one descriptor word (:data:`DESCRIPTOR_CUES`), or None."""
+        for cue, list_name, excluded in DESCRIPTOR_CUES:
+            if word in self.words(list_name) and word not in excluded:
+                return cue
         return None
 
     def type_chunk(self, first: int, last: int) -> Typed | None:
@@ -499,16 +534,19 @@ class _Finder:
         """"Honda Civic", "VinFast VF 6": a known marque followed by a model name is a product."""
         if not 2 <= len(chunk.words) <= 4:
             return None
-        blocked = self.words("legal_suffixes") | self.words("company_heads") | self.words("alliance_heads")
         for cut in range(min(2, len(chunk.words) - 1), 0, -1):
             marque = [e for e in self.gazetteer(self.span_text(chunk.first, chunk.first + cut)) if e.type is T.BRAND]
-            tail = chunk.words[cut:]
-            places = any(e.type is T.PLACE for w in tail for e in self.lexicon.exact.get(w, [])) \
-                or any(w.lower() in self.generic_products or w.lower().rstrip("s") in self.generic_products for w in tail)
-            if marque and self.head_type(tail) is None and not any(w.lower() in blocked for w in tail) \
-                    and not self.gazetteer(" ".join(tail)) and not places and not self._unit_follows(chunk.last):
+            if marque and self._model_name(chunk.words[cut:]) and not self._unit_follows(chunk.last):
                 return T.PRODUCT, 2, "marque-model", None
         return None
+
+    def _model_name(self, tail: list[str]) -> bool:
+        """The words after a marque name a model: no head word, legal form, known name, place or class word."""
+        blocked = self.words("legal_suffixes") | self.words("company_heads") | self.words("alliance_heads")
+        places = any(e.type is T.PLACE for w in tail for e in self.lexicon.exact.get(w, [])) \
+            or any(w.lower() in self.generic_products or w.lower().rstrip("s") in self.generic_products for w in tail)
+        return self.head_type(tail) is None and not any(w.lower() in blocked for w in tail) \
+            and not self.gazetteer(" ".join(tail)) and not places
 
     def _unit_follows(self, last: int) -> bool:
         """"Chrysler Airtemp division", "Honda Transmission plant": the name is a unit or a site."""
@@ -603,6 +641,72 @@ TYPING_RULES = (_Finder._by_gazetteer, _Finder._by_term, _Finder._by_described, 
 """Typing evidence in order of trust: a gazetteer entry, a known term or standard, the head word or
 a cue word around the name, a model code, a known marque before a model name, a person's shape beside
 a title, a known name with a legal tail."""
+
+
+_CONTINUATION_RULES = (_Finder._class_word, _Finder._name_word, _Finder._code_word, _Finder._connector,
+                       _Finder._of_the, _Finder._comma_legal_form, _Finder._dotted_legal_form)
+"""What carries a name on past token j, in order: a class word ends it; a name word, a model code,
+a connector or "of the" before name words, a legal form after a comma or with a period continue it."""
+
+DESCRIPTOR_CUES = (
+    ("brand", "brand_nouns", frozenset()),
+    ("organisation", "organisation_nouns", frozenset({"leader", "player", "partner"})),
+    ("product", "product_heads", _GENERIC_PRODUCT_WORDS),
+    ("technology", "technology_nouns", frozenset()),
+    ("initiative", "initiative_heads", frozenset()),
+    ("event", "event_heads", frozenset({"day", "drive", "launch", "week"})),
+    ("alliance", "alliance_heads", frozenset()),
+)
+"""Descriptor words of an apposition ("X, a leading battery maker"): (cue, vocabulary list, words of
+the list that do not count), tried in this order for each word."""
+
+
+class _HeadWords:
+    """The end of a name as the head rules read it: its words, last word and last two words, lowercased."""
+
+    def __init__(self, words: list[str]):
+        self.words = words
+        self.last = words[-1].lower()
+        self.last2 = " ".join(w.lower() for w in words[-2:]) if len(words) > 1 else self.last
+
+    def ends_in(self, heads) -> bool:
+        return self.last in heads or self.last2 in heads
+
+
+def _facility_head(w, head: _HeadWords) -> bool:
+    return len(head.words) > 1 and any(x.lower() in w("facility_heads") for x in head.words[1:])
+
+
+def _place_head(w, head: _HeadWords) -> bool:
+    words = head.words  # "Yas Island", "Port of Rotterdam"
+    return len(words) > 1 and (head.last in w("place_heads") or (words[0].lower() in {"port", "airport"} and words[1] == "of"))
+
+
+def _event_head(w, head: _HeadWords) -> bool:
+    words = head.words  # "Acme Summit", "Auto Expo", "Mobility Week ASIA"
+    return head.ends_in(w("event_heads")) or (len(words) > 2 and words[-2].lower() in w("event_heads") and words[-1].isupper())
+
+
+def _technology_head(w, head: _HeadWords) -> bool:
+    return head.last in w("technology_heads") and head.last not in {"motor", "network", "model", "pilot", "assistant"} \
+        and head.last not in _COMPANY_PLURALS
+
+
+def _company_head(w, head: _HeadWords) -> bool:
+    return head.last in w("legal_suffixes") or head.ends_in(w("company_heads"))
+
+
+HEAD_RULES = (
+    (T.PLACE, _facility_head),
+    (T.PLACE, _place_head),
+    (T.EVENT, _event_head),
+    (T.INITIATIVE, lambda w, head: head.ends_in(w("initiative_heads"))),
+    (T.ALLIANCE, lambda w, head: head.ends_in(w("alliance_heads"))),
+    (T.TECHNOLOGY, _technology_head),
+    (T.COMPANY, _company_head),
+)
+"""Head-word evidence in order: a facility or place head, an event, initiative or alliance head,
+a technology head (singular), a legal form or company head."""
 
 
 def find_mentions(text: str, lexicon: Lexicon) -> list[Mention]:

@@ -17,7 +17,7 @@ from ..errors import LexiconError
 from ..vocab import EntityType, Predicate
 from .lexicon import Lexicon
 
-__all__ = ["SkeletonMention", "Skeleton", "compile_patterns", "match_sentence", "split_items", "Hit", "CONTEXT"]
+__all__ = ["SkeletonMention", "Skeleton", "compile_patterns", "match_sentence", "split_items", "Hit", "CONTEXT", "ROLES"]
 
 _ADJ = r"(?:⟨\d+:Place⟩[-‑–]\w+ )?(?:[\w\-’'&%.,]+ ){0,6}?"
 _MODS = r"(?:(?!(?:at|in|on|of|for|with|to|from|by|and|or|the|a|an)\b)[\w\-’']+ ){0,4}?"
@@ -91,15 +91,15 @@ def _mention_regex(group: str, spec: str) -> str:
     return rf"(?P<{group}>{one}(?:{separator}{one})*)"
 
 
-def _compile(template: str, lexicon: Lexicon) -> re.Pattern:
+def _compile(template: str, lexicon: Lexicon, groups: dict[str, str]) -> re.Pattern:
     titles = "|".join(sorted((re.escape(t) for t in lexicon.words("person_titles")), key=len, reverse=True))
     verbs = lexicon.vocabulary.get("verbs", {})
 
     def replace(match: re.Match) -> str:
         inner = match.group(1)
-        if inner in ("S", "O") or ":" in inner and inner.split(":", 1)[0] in ("S", "O"):
-            group, spec = inner.split(":", 1)
-            return _mention_regex(group, spec)
+        name, _, types = inner.partition(":")
+        if types and name in groups:
+            return _mention_regex(groups[name], types)
         if inner == "adj":
             return _ADJ
         if inner == "mods":
@@ -160,30 +160,89 @@ def _compiled(lexicon: Lexicon) -> tuple[CompiledPattern, ...]:
     return tuple(compiled)
 
 
+ROLES: dict[Predicate, tuple[str, str]] = {
+    Predicate.HAS_BRAND: ("owner", "brand"),
+    Predicate.SUBSIDIARY_OF: ("subsidiary", "parent"),
+    Predicate.MEMBER_OF: ("member", "body"),
+    Predicate.LAUNCHED: ("launcher", "launch"),
+    Predicate.DEVELOPS: ("developer", "technology"),
+    Predicate.PARTNER_OF: ("party", "partner"),
+    Predicate.WORKS_FOR: ("person", "employer"),
+    Predicate.ORGANIZED_BY: ("event", "organiser"),
+    Predicate.ACTIVE_IN: ("company", "sector"),
+    Predicate.PRODUCES: ("maker", "product"),
+    Predicate.HEADQUARTERED_IN: ("company", "place"),
+    Predicate.USES_TECHNOLOGY: ("product", "technology"),
+}
+"""The two roles of each predicate, subject first: a pattern names them in its placeholders
+(``{brand:Brand}, a marque of {owner:Company}``), in whatever order the sentence has them.
+``S`` and ``O`` name the subject and object of any predicate."""
+
+_ROLE_PLACEHOLDER = re.compile(r"\{([A-Za-z]\w*):([^{}]+)\}")
+_NOT_ROLES = {"words", "verbs"}
+
+
 def _compile_one(spec: dict, lexicon: Lexicon) -> CompiledPattern:
+    predicate = Predicate(spec["predicate"])
     template = spec["pattern"]
-    object_spec = re.search(r"\{O:([^}]+)\}", template)
-    subject_spec = re.search(r"\{S:([^}]+)\}", template)
-    subject_group, object_group = spec.get("subject", "S"), spec.get("object", "O")
-    after_types = ""
-    if spec.get("after"):
-        # The listed mentions come after the match; their types are those of the group not in the template.
-        if "context" in (subject_group, object_group):
-            missing = subject_group if object_group == "context" else object_group
-        else:
-            missing = object_group if f"{{{object_group}:" not in template else subject_group
-        after_types = _after_types(Predicate(spec["predicate"]), missing == subject_group)
-    needs = frozenset(
-        spec_types.replace("+", "")
-        for spec_types in re.findall(r"\{[SO]:([^}]+)\}", template)
-    )
-    if not (subject_spec or object_spec or (spec.get("after") and "context" in (subject_group, object_group))):
-        raise ValueError("it names neither {S:...} nor {O:...}")
+    groups = _role_groups(spec, predicate)
+    named = _named_roles(template, predicate, groups)
+    subject_group, object_group = _context_groups(spec, predicate)
+    after = bool(spec.get("after"))
+    if not (named or (after and "context" in (subject_group, object_group))):
+        subject_role, object_role = ROLES[predicate]
+        raise ValueError(f"it names neither {{{subject_role}:...}} nor {{{object_role}:...}}")
+    after_types = _after_types(predicate, _listed_is_subject(subject_group, object_group, named)) if after else ""
+    needs = frozenset(types.replace("+", "") for _, types in named)
     return CompiledPattern(
-        spec["id"], Predicate(spec["predicate"]), _compile(template, lexicon),
-        subject_group, object_group, bool(spec.get("after")), after_types, needs,
+        spec["id"], predicate, _compile(template, lexicon, groups),
+        subject_group, object_group, after, after_types, needs,
         _examples(spec.get("examples", [])),
     )
+
+
+def _role_groups(spec: dict, predicate: Predicate) -> dict[str, str]:
+    """Placeholder name → regex group ("S" the subject, "O" the object) for the predicate's roles."""
+    stale = [key for key in ("subject", "object") if key in spec]
+    if stale:
+        subject_role, object_role = ROLES[predicate]
+        raise ValueError(f"`{stale[0]}:` is not read any more: name the roles in the pattern "
+                         f"({{{subject_role}:...}}, {{{object_role}:...}}) and write `context: ROLE` "
+                         f"for a role the sentence's context fills")
+    subject_role, object_role = ROLES[predicate]
+    return {"S": "S", "O": "O", subject_role: "S", object_role: "O"}
+
+
+def _named_roles(template: str, predicate: Predicate, groups: dict[str, str]) -> list[tuple[str, str]]:
+    """(group, types) of each role placeholder; a placeholder naming no role of the predicate is a ValueError."""
+    named = []
+    for name, types in _ROLE_PLACEHOLDER.findall(template):
+        if name in _NOT_ROLES:
+            continue
+        if name not in groups:
+            subject_role, object_role = ROLES[predicate]
+            raise ValueError(f"{{{name}:...}} is not a role of {predicate.value}; "
+                             f"its roles are {subject_role} (subject) and {object_role} (object)")
+        named.append((groups[name], types))
+    return named
+
+
+def _context_groups(spec: dict, predicate: Predicate) -> tuple[str, str]:
+    """The subject and object groups, "context" for the role ``context:`` names (the sentence's organisation)."""
+    subject_role, object_role = ROLES[predicate]
+    context = spec.get("context")
+    if context is not None and context not in (subject_role, object_role):
+        raise ValueError(f"`context: {context}` is not a role of {predicate.value}; "
+                         f"its roles are {subject_role} (subject) and {object_role} (object)")
+    return ("context" if context == subject_role else "S"), ("context" if context == object_role else "O")
+
+
+def _listed_is_subject(subject_group: str, object_group: str, named: list[tuple[str, str]]) -> bool:
+    """For `after: true`: whether the mentions listed after the match fill the subject role
+    (the role neither the template nor the context fills)."""
+    if "context" in (subject_group, object_group):
+        return object_group == "context"
+    return object_group in {group for group, _ in named}
 
 
 def _examples(examples) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:

@@ -11,7 +11,8 @@ types and relations) so analysts extend it without touching Python::
     context.py     type names from their release context (brand lists, member lists, model families)
     resolve.py     merge mentions into entities (aliases, acronyms, short forms)
     skeleton.py    sentences as typed placeholders, pronouns resolved, appositions read past
-    relations.py   compile patterns.yaml and match it against skeletons
+    patterns.py    compile patterns.yaml (named roles, placeholders, examples), checked at load
+    relations.py   match the compiled patterns against skeletons
     pipeline.py    run the stages over one release
 """
 

@@ -6,7 +6,8 @@ types and relations) so analysts extend it without touching Python::
 
     lexicon.py     load the gazetteers, cue lists and relation patterns
     sentences.py   split blocks into sentences; mark sentences cut short by a scrape
-    mentions.py    find and type the capitalised names of one sentence
+    names.py       tokens, runs of name tokens and their head words
+    mentions.py    type the capitalised names of one sentence (an ordered table of evidence rules)
     terms.py       lowercase technology names: listed terms, possessed technology phrases
     context.py     type names from their release context (brand lists, member lists, model families)
     resolve.py     merge mentions into entities (aliases, acronyms, short forms)

@@ -11,7 +11,8 @@ import re
 
 from ..vocab import EntityType
 from .lexicon import Lexicon
-from .mentions import _DETERMINERS, Mention, Token, defined_alias, find_mentions, tokenize
+from .mentions import _DETERMINERS, Mention, find_mentions
+from .names import Token, defined_alias, tokenize
 
 __all__ = ["technology_terms", "possessed_technologies", "sentence_mentions"]
 

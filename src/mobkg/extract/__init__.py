@@ -6,12 +6,14 @@ types and relations) so analysts extend it without touching Python::
 
     lexicon.py     load the gazetteers, cue lists and relation patterns
     sentences.py   split blocks into sentences; mark sentences cut short by a scrape
-    mentions.py    find and type the capitalised names of one sentence
+    names.py       tokens, runs of name tokens and their head words
+    mentions.py    type the capitalised names of one sentence (an ordered table of evidence rules)
     terms.py       lowercase technology names: listed terms, possessed technology phrases
     context.py     type names from their release context (brand lists, member lists, model families)
     resolve.py     merge mentions into entities (aliases, acronyms, short forms)
     skeleton.py    sentences as typed placeholders, pronouns resolved, appositions read past
-    relations.py   compile patterns.yaml and match it against skeletons
+    patterns.py    compile patterns.yaml (named roles, placeholders, examples), checked at load
+    relations.py   match the compiled patterns against skeletons
     pipeline.py    run the stages over one release
 """
 

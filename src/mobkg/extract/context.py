@@ -103,17 +103,24 @@ def type_recurring_names(parsed: list["ParsedSentence"], names: frozenset[str]) 
     subject: set[str] = set()
     for item in parsed:
         for mention in item.mentions:
-            word = mention.text
-            plain = not any(c.isdigit() for c in word) and word.lower() not in _GENERIC_WORDS and not (word.isupper() and len(word) <= 3)
-            if mention.type is None and word in names and " " not in word and plain:
-                counts[word] = counts.get(word, 0) + 1
-                if re.match(r"\s+(?:is|was|has|had|will|would|can|continues|remains|[a-z]+s)\b", item.sentence.text[mention.end:]):
-                    subject.add(mention.text)
+            if not _recurring_candidate(mention, names):
+                continue
+            counts[mention.text] = counts.get(mention.text, 0) + 1
+            if re.match(r"\s+(?:is|was|has|had|will|would|can|continues|remains|[a-z]+s)\b", item.sentence.text[mention.end:]):
+                subject.add(mention.text)
     recurring = {name for name, count in counts.items() if count >= 3 and name in subject}
     for item in parsed:
         for mention in item.mentions:
             if mention.type is None and mention.text in recurring:
                 mention.type, mention.strength, mention.rule = T.COMPANY, 1, "recurring-subject"
+
+
+def _recurring_candidate(mention: Mention, names: frozenset[str]) -> bool:
+    """An untyped single word capitalised in mid-sentence, not a number, generic word or short acronym."""
+    word = mention.text
+    if mention.type is not None or word not in names or " " in word:
+        return False
+    return not any(c.isdigit() for c in word) and word.lower() not in _GENERIC_WORDS and not (word.isupper() and len(word) <= 3)
 
 
 def _adjacent_chain(mentions, position, direction, text, separator, lead=r"\s*(?:the\s+)?") -> list[Mention]:
@@ -158,6 +165,12 @@ def retype_listed_organisations(text: str, mentions: list[Mention], names: froze
     ``names`` are the words the release capitalises in mid-sentence: a lone capitalised word that
     opens a sentence ("Speakers confirmed ...") is only taken for a company if it is one of them.
     """
+    _type_listed_members(text, mentions, lexicon)
+    _type_corporate_subjects(text, mentions, names, lexicon)
+
+
+def _type_listed_members(text: str, mentions: list[Mention], lexicon: Lexicon) -> None:
+    """"members include A, B and C", "together with A": the untyped names listed are organisations."""
     triggers = re.finditer(
         r"\b(?:members?(?: now| also)? (?:include|includes|including|are|such as)|among them|founding members|"
         r"(?:founded|started|established|formed|created) (?:in \d{4} )?by|together with|in partnership with|"
@@ -168,15 +181,20 @@ def retype_listed_organisations(text: str, mentions: list[Mention], names: froze
         for mention in _adjacent_chain(mentions, trigger.end(), "after", text, separator, lead=r"\s*(?:the\s+)?(?:[a-z][\w\-]*\s+){0,3}"):
             if mention.type is None and mention.text[:1].isupper() and not _generic_term(mention.text, lexicon):
                 mention.type, mention.strength, mention.rule = T.COMPANY, 1, "listed-organisation"
+
+
+def _type_corporate_subjects(text: str, mentions: list[Mention], names: frozenset[str], lexicon: Lexicon) -> None:
+    """"Velantra announced", "Velantra has opened": an untyped name before a corporate verb is a company
+    (not a person saying something, and not a lone word opening the sentence unless the release capitalises it elsewhere)."""
     for mention in mentions:
-        generic = mention.text.lower() in _GENERIC_WORDS
-        verb = _CORPORATE_VERBS.match(text[mention.end:])
-        spoken = verb and re.search(r"\b(?:said|says)\b", verb.group(0))
+        if mention.type is not None or mention.text.lower() in _GENERIC_WORDS:
+            continue
         opener = mention.start == len(text) - len(text.lstrip(" \"“'‘(")) and " " not in mention.text
         if opener and mention.text not in names:
             continue
-        if mention.type is None and not generic and verb and not (spoken and _looks_like_person(mention.text)) \
-                and not _generic_term(mention.text, lexicon):
+        verb = _CORPORATE_VERBS.match(text[mention.end:])
+        spoken = verb and re.search(r"\b(?:said|says)\b", verb.group(0))
+        if verb and not (spoken and _looks_like_person(mention.text)) and not _generic_term(mention.text, lexicon):
             mention.type, mention.strength, mention.rule = T.COMPANY, 1, "corporate-subject"
 
 

@@ -190,34 +190,49 @@ def _read_tsv(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict
     :raises LexiconError: naming the file and line: not UTF-8, no header with the ``required``
         columns, a row with more fields than the header or without a value in a required column.
     """
+    rows = [(number, line) for number, line in enumerate(_tsv_text(path).splitlines(), 1)
+            if line.strip() and not line.startswith("#")]
+    if not rows:
+        raise LexiconError(f"{path}: empty; expected a header row with the columns {', '.join(required)}")
+    header = _tsv_header(path, rows[0], required)
+    for number, line in rows[1:]:
+        yield number, _tsv_row(path, number, line, header, required)
+
+
+def _tsv_text(path: Path) -> str:
+    """The text of a TSV lexicon (a UTF-8 byte-order mark dropped); an unreadable file is a LexiconError."""
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        return path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = exc.object[:exc.start].count(b"\n") + 1
         raise LexiconError(f"{path}: line {line}: not UTF-8 (byte {exc.object[exc.start]:#04x}); "
                            f"save the file as UTF-8") from None
     except OSError as exc:
         raise LexiconError(f"{path}: cannot read lexicon ({exc.strerror or exc})") from None
-    rows = [(number, line) for number, line in enumerate(text.splitlines(), 1)
-            if line.strip() and not line.startswith("#")]
-    if not rows:
-        raise LexiconError(f"{path}: empty; expected a header row with the columns {', '.join(required)}")
-    header_line, header = rows[0][0], [name.strip() for name in rows[0][1].split("\t")]
+
+
+def _tsv_header(path: Path, first: tuple[int, str], required: tuple[str, ...]) -> list[str]:
+    """The column names of the header row, which must hold every ``required`` column."""
+    header_line, header = first[0], [name.strip() for name in first[1].split("\t")]
     absent = [name for name in required if name not in header]
     if absent:
         raise LexiconError(f"{path}: line {header_line}: the header lacks the column{'s' if len(absent) > 1 else ''} "
                            f"{', '.join(absent)}; expected tab-separated columns {', '.join(required)} (and any others)")
-    for number, line in rows[1:]:
-        fields = line.split("\t")
-        if len(fields) > len(header):
-            raise LexiconError(f"{path}: line {number}: {len(fields)} fields but the header has {len(header)} "
-                               f"(a stray tab?)")
-        row = dict(zip(header, (f.strip() for f in fields)))
-        empty = [name for name in required if not row.get(name)]
-        if empty:
-            raise LexiconError(f"{path}: line {number}: no {' or '.join(empty)}; expected tab-separated "
-                               f"{', '.join(header)}")
-        yield number, row
+    return header
+
+
+def _tsv_row(path: Path, number: int, line: str, header: list[str], required: tuple[str, ...]) -> dict[str, str]:
+    """One data row as {column: value}: no more fields than the header, a value in every required column."""
+    fields = line.split("\t")
+    if len(fields) > len(header):
+        raise LexiconError(f"{path}: line {number}: {len(fields)} fields but the header has {len(header)} "
+                           f"(a stray tab?)")
+    row = dict(zip(header, (f.strip() for f in fields)))
+    empty = [name for name in required if not row.get(name)]
+    if empty:
+        raise LexiconError(f"{path}: line {number}: no {' or '.join(empty)}; expected tab-separated "
+                           f"{', '.join(header)}")
+    return row
 
 
 def _aliases(row: dict[str, str]) -> tuple[str, ...]:

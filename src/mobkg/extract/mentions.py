@@ -7,6 +7,7 @@ Its type comes, in this order, from the gazetteers, the year it carries, its
 head word (Group, Summit, Platform, Declaration...), a model code, and the words
 around it (a title next to a person, "robotics developer X", "X, a supplier of",
 a list of brands). Chunks with no evidence are dropped: precision first.
+Chunks (runs of name tokens) and head words come from :mod:`mobkg.extract.names`.
 """
 
 from __future__ import annotations
@@ -17,55 +18,15 @@ from typing import NamedTuple
 
 from ..vocab import EntityType
 from .lexicon import GazetteerEntry, Lexicon
+from .names import _ACRONYM_PAREN, _FUNCTION_WORDS, _TICKER, _YEAR, NameChunker, Token, defined_alias, tokenize
 
 __all__ = ["Mention", "Token", "tokenize", "find_mentions"]
 
 T = EntityType
 
-_TOKEN = re.compile(r"\w+(?:[.'’\-/]\w+)*|&|[^\w\s]")
-_CONNECTORS = {"&", "of", "de", "der", "von", "van", "da", "di", "du", "la", "le", "del", "y", "for", "den", "ter", "bin", "al"}
-_YEAR = re.compile(r"(?:19|20)\d\d")
 _CODE = re.compile(r"(?=.*\d)[A-Za-z0-9][A-Za-z0-9.\-]*|[A-Z]{1,2}")
 _SUFFIX_CODES = re.compile(r"[A-Z][A-Za-z0-9\-]*|(?:[A-Z]+-)?[a-z]{1,2}")
 _PERSON_TOKEN = re.compile(r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’]+(?:-[A-ZÀ-ÖØ-Þa-zà-öø-ÿ][a-zà-öø-ÿ]+)*|[A-Z]\.")
-_ACRONYM_PAREN = re.compile(r"\s*\(\s*[\"“]?(?P<inner>[^()\"”]{1,60}?)[\"”]?\s*\)")
-_TICKER = re.compile(r"^(?:NASDAQ|NYSE|HKEX|SSE|SZSE|TSE|LSE|KRX|ETR|XETRA|EPA|BIT|OTC|TSX|ASX|SIX|BSE|NSE)\b", re.IGNORECASE)
-
-
-def defined_alias(text: str, end: int) -> str | None:
-    """The short name a text defines in parentheses right after a name ending at ``end``.
-
-    Only the part before a ``;`` or ``,`` counts, and a part with a colon is a listing, not a name:
-
-    >>> defined_alias("Lumen Cells AG (LUMEN; ISIN: CH0000000001) said", 14)
-    'LUMEN'
-    >>> defined_alias("Lumen Cells (Nasdaq: LMN) said", 11) is None
-    True
-    """
-    paren = _ACRONYM_PAREN.match(text, end)
-    if not paren or _TICKER.match(paren.group("inner")):
-        return None
-    inner = re.split(r"[;,]", paren.group("inner"), maxsplit=1)[0].strip()
-    if not inner or ":" in inner or not (inner[0].isupper() or inner[0].isdigit()) or len(inner.split()) > 5 \
-            or _YEAR.fullmatch(inner):
-        return None
-    return inner
-
-
-_PLACE_COMPOUND = re.compile(
-    r"([A-Z][\w.]{2,}(?:-[A-Z0-9][\w.]*)*)(-(?:based|headquartered|owned|built|made|assembled|listed|born|registered|"
-    r"designed|engineered|developed|produced|backed|led|run|operated|controlled|founded|focused|bound|wide))"
-)
-_CALENDAR = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-             "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-             "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
-_FUNCTION_WORDS = {"the", "a", "an", "in", "on", "at", "by", "for", "from", "with", "to", "of", "and", "or", "but", "as",
-                   "this", "that", "these", "those", "its", "it", "their", "our", "we", "he", "she", "they", "his", "her",
-                   "each", "every", "all", "both", "some", "many", "most", "other", "such", "another", "any", "no",
-                   "several", "few", "after", "before", "since", "while", "when", "where", "if", "once", "until", "during",
-                   "about", "through", "throughout", "following", "across", "among", "amid", "under", "within",
-                   "without", "against", "around", "beyond", "via", "per", "despite", "including", "according",
-                   "however", "meanwhile", "moreover", "furthermore", "additionally", "today", "yesterday"}
 _PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "du", "le", "la", "del", "bin", "al", "ter", "ten"}
 _TYPE_NOUNS = {
     "programme": T.INITIATIVE, "program": T.INITIATIVE, "initiative": T.INITIATIVE, "pilot": T.INITIATIVE,
@@ -73,22 +34,9 @@ _TYPE_NOUNS = {
     "summit": T.EVENT, "conference": T.EVENT, "expo": T.EVENT, "exhibition": T.EVENT, "festival": T.EVENT,
     "alliance": T.ALLIANCE, "consortium": T.ALLIANCE, "association": T.ALLIANCE, "coalition": T.ALLIANCE,
 }
-_COMPANY_PLURALS = {"systems", "technologies", "batteries", "chips", "cells", "motors", "engines", "platforms", "solutions"}
-"""Plural heads name firms ("Nordcell Batteries", "Halvorsen Systems"), singular ones name technologies."""
 _GENERIC_PRODUCT_WORDS = {"model", "models", "family", "series", "line", "flagship", "concept", "ev", "bev", "phev", "version",
                           "families", "lines", "versions"}
 _DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "our"}
-
-
-@dataclass(frozen=True)
-class Token:
-    text: str
-    start: int
-    end: int
-
-    @property
-    def lower(self) -> str:
-        return self.text.lower()
 
 
 @dataclass
@@ -106,159 +54,8 @@ class Mention:
     rule: str = ""
 
 
-def tokenize(text: str, lexicon: Lexicon) -> list[Token]:
-    """Tokens with offsets; a period is kept on known abbreviations (Co., Ltd., e.V., U.S.)."""
-    tokens = []
-    for m in _TOKEN.finditer(text):
-        word = m.group(0)
-        compound = _PLACE_COMPOUND.fullmatch(word)
-        if compound:
-            # "Toronto-based", "European-assembled": the name and its participle are two tokens.
-            cut = m.start() + compound.end(1)
-            tokens.append(Token(compound.group(1), m.start(), cut))
-            tokens.append(Token(word[compound.end(1):], cut, m.end()))
-            continue
-        if len(word) > 2 and word[-2] in "'’" and word[-1] in "sS":
-            # Possessive: "Acme's" is the name Acme plus 's.
-            tokens.append(Token(word[:-2], m.start(), m.end() - 2))
-            tokens.append(Token(word[-2:], m.end() - 2, m.end()))
-        else:
-            tokens.append(Token(word, m.start(), m.end()))
-    merged: list[Token] = []
-    suffixes = lexicon.words("legal_suffixes")
-    for token in tokens:
-        if token.text == "." and merged and merged[-1].end == token.start:
-            previous = merged[-1]
-            if (previous.lower + ".") in suffixes or re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", previous.text):
-                merged[-1] = Token(previous.text + ".", previous.start, token.end)
-                continue
-        merged.append(token)
-    return merged
-
-
-def _capitalised(token: Token) -> bool:
-    text = token.text
-    if not text[0].isalnum():
-        return False
-    if text[0].isupper():
-        return True
-    if text[0].isdigit():
-        return any(c.isalpha() and c.isupper() for c in text)  # 5G, 5GAA, 3M
-    return any(c.isupper() for c in text[1:])  # iCAR, e-Platform, eVTOL
-
-
-class _Finder:
-    def __init__(self, text: str, lexicon: Lexicon):
-        self.text = text
-        self.lexicon = lexicon
-        self.tokens = tokenize(text, lexicon)
-        self.words = lexicon.words
-        self.stop = lexicon.words("stop_capitalised")
-        self.titles = lexicon.words("person_titles")
-        self.generic_products = lexicon.words("product_heads") - {"model", "concept", "flagship", "family", "series", "line"}
-
-    # -- chunking -------------------------------------------------------------------------
-    def _is_title(self, index: int) -> bool:
-        """True when a (possibly multi-word) job title starts at ``index``: "Chief Technology Officer"."""
-        return self.title_length(index) > 0
-
-    def title_length(self, index: int) -> int:
-        for size in (4, 3, 2, 1):
-            words = self.tokens[index:index + size]
-            if len(words) == size and " ".join(t.lower for t in words) in self.titles:
-                return size
-        return 0
-
-    def chunks(self) -> list[tuple[int, int]]:
-        """Maximal runs of name tokens as (first, last+1) token indexes."""
-        spans, i = [], 0
-        while i < len(self.tokens):
-            skip = self._not_a_start(i)
-            if skip:
-                i += skip
-                continue
-            j = i + 1
-            while j < len(self.tokens):
-                step, ends = self._continuation(j)
-                j += step
-                if not step or ends:
-                    break
-            spans.extend(self._split_repeat(i, j))
-            i = j
-        return spans
-
-    def _not_a_start(self, i: int) -> int:
-        """0 when a name may start at token ``i``, else how many tokens to pass over."""
-        token = self.tokens[i]
-        if not _capitalised(token):
-            return 1
-        title = self.title_length(i)
-        if title:
-            return title
-        if token.lower in self.stop and not token.text.isupper():
-            # "New York", "Global Battery Alliance": a soft stop word may open a longer name;
-            # after "said", even "He" may be a surname ("said He Xiaopeng, CEO of ...").
-            nxt = self.tokens[i + 1] if i + 1 < len(self.tokens) else None
-            after_speech = i > 0 and self.tokens[i - 1].lower in {"said", "says"}
-            soft = (token.lower not in _FUNCTION_WORDS or after_speech) and nxt is not None and _capitalised(nxt) \
-                and nxt.lower not in self.stop and not self._is_title(i + 1)
-            return 0 if soft else 1
-        return 0
-
-    def _continuation(self, j: int) -> tuple[int, bool]:
-        """How many tokens from ``j`` continue the name before them (0: it ends), and whether the
-        name ends right after them (a legal form: "Acme Inc Acme is ...")."""
-        tokens = self.tokens
-        nxt = tokens[j]
-        suffixes = self.words("legal_suffixes")
-        if nxt.text.isupper() and nxt.lower in self.generic_products:
-            return 0, False  # "TIGGO 8 SUV": the class word is not part of the name
-        if _capitalised(nxt) and not self._is_title(j) and nxt.lower not in _FUNCTION_WORDS | _CALENDAR:
-            return 1, self._ends_name(j)
-        if nxt.text[0].isdigit() and self._is_code(j):
-            return 1, False
-        if nxt.lower in _CONNECTORS and j + 1 < len(tokens) and _capitalised(tokens[j + 1]) \
-                and not self._is_title(j + 1) and tokens[j + 1].lower not in self.stop:
-            return 2, False
-        if nxt.lower == "of" and j + 2 < len(tokens) and tokens[j + 1].lower == "the" \
-                and _capitalised(tokens[j + 2]) and tokens[j + 2].lower not in self.stop and not self._is_title(j + 2) \
-                and self.head_type([tokens[j - 1].text]) in (T.ALLIANCE, T.COMPANY, T.INITIATIVE):
-            return 3, False  # "German Association of the Automotive Industry"
-        if nxt.text == "," and j + 1 < len(tokens) and tokens[j + 1].lower in suffixes \
-                and tokens[j + 1].lower not in {"group", "company", "holding", "holdings"}:
-            return 2, self._ends_name(j + 1)
-        if nxt.lower in suffixes and nxt.text not in {"group", "company", "holding"} and "." in nxt.text:
-            return 1, False
-        return 0, False
-
-    def _split_repeat(self, first: int, last: int) -> list[tuple[int, int]]:
-        """``About Acme Acme is ...``: a heading glued to the sentence it heads repeats the name; two names."""
-        words = [t.text for t in self.tokens[first:last]]
-        half = len(words) // 2
-        if len(words) >= 2 and len(words) % 2 == 0 and words[:half] == words[half:]:
-            return [(first, first + half), (first + half, last)]
-        return [(first, last)]
-
-    def _ends_name(self, index: int) -> bool:
-        """True when the token at ``index`` is a legal form (Inc, GmbH, AG) that no further legal form
-        or punctuation follows: the capitalised word after it starts another name."""
-        token = self.tokens[index]
-        if token.lower not in self.words("legal_suffixes") or token.lower in {"group", "company", "holding", "holdings", "co", "co."}:
-            return False
-        after = self.tokens[index + 1] if index + 1 < len(self.tokens) else None
-        return after is not None and _capitalised(after) and after.lower not in self.words("legal_suffixes")
-
-    def _is_code(self, index: int) -> bool:
-        token = self.tokens[index]
-        after = self.tokens[index + 1].text if index + 1 < len(self.tokens) else ""
-        if after in {",", "%", "."} and index + 2 < len(self.tokens) and self.tokens[index + 2].text[:1].isdigit():
-            return False  # 1,346 / 3.5
-        if after == "%" or (index + 1 < len(self.tokens) and self.tokens[index + 1].lower in {"km", "kwh", "kw", "mm", "million", "billion", "units", "percent", "per", "cent"}):
-            return False
-        return len(token.text) <= 5 or bool(_YEAR.fullmatch(token.text))
-
-    def span_text(self, first: int, last: int) -> str:
-        return self.text[self.tokens[first].start:self.tokens[last - 1].end]
+class _Finder(NameChunker):
+    """Types the name chunks of one sentence and builds their mentions."""
 
     # -- typing ---------------------------------------------------------------------------
     def gazetteer(self, surface: str) -> list[GazetteerEntry]:
@@ -268,28 +65,6 @@ class _Finder:
         if " " in surface or surface.isupper():
             return self.lexicon.folded.get(surface.casefold(), [])
         return []
-
-    def head_type(self, words: list[str]) -> EntityType | None:
-        """Type from the last word (or two) of a name."""
-        last = words[-1].lower()
-        last2 = " ".join(w.lower() for w in words[-2:]) if len(words) > 1 else last
-        w = self.words
-        if len(words) > 1 and any(x.lower() in w("facility_heads") for x in words[1:]):
-            return T.PLACE
-        if len(words) > 1 and (last in w("place_heads") or (words[0].lower() in {"port", "airport"} and words[1] == "of")):
-            return T.PLACE  # "Yas Island", "Port of Rotterdam"
-        if last in w("event_heads") or last2 in w("event_heads") or (len(words) > 2 and words[-2].lower() in w("event_heads") and words[-1].isupper()):
-            return T.EVENT
-        if last in w("initiative_heads") or last2 in w("initiative_heads"):
-            return T.INITIATIVE
-        if last in w("alliance_heads") or last2 in w("alliance_heads"):
-            return T.ALLIANCE
-        if last in w("technology_heads") and last not in {"motor", "network", "model", "pilot", "assistant"} \
-                and last not in _COMPANY_PLURALS:
-            return T.TECHNOLOGY
-        if last in w("legal_suffixes") or last in w("company_heads") or last2 in w("company_heads"):
-            return T.COMPANY
-        return None
 
     def model_code(self, words: list[str]) -> bool:
         """``TIGGO 7``, ``Han L``, ``SEAL U DM-i``, ``ZEEKR 001 FR``: a name followed by a model code."""
@@ -305,21 +80,31 @@ class _Finder:
         return False
 
     def cue_before(self, first: int) -> str | None:
+        """The cue the words before a name give: "Mr" (person), "'s" (possessed), "carmaker" (organisation), "said"."""
         before = [t.lower for t in self.tokens[max(0, first - 3):first]]
-        if before and before[-1] in self.words("honorifics"):
+        if not before:
+            return None
+        last = before[-1]
+        if last in self.words("honorifics"):
             return "person"
-        if before and before[-1] in {"'s", "’s", "s"} and len(before) >= 2:
+        if last in {"'s", "’s", "s"} and len(before) >= 2:
             return "possessed"
-        if before and (before[-1] in self.words("organisation_nouns") or (len(before) > 1 and " ".join(before[-2:]) in self.words("organisation_nouns"))):
-            if before[-1] not in {"group", "brand", "leader", "player", "partner", "partners"}:
-                return "organisation"
-        if before and before[-1] in {"said", "says", "added", "explained", "noted", "commented", "stated"}:
+        if self._organisation_noun_before(before):
+            return "organisation"
+        if last in {"said", "says", "added", "explained", "noted", "commented", "stated"}:
             return "speaker"
-        if len(before) >= 2 and before[-1] == "," and before[-2] in self.titles:
+        if len(before) >= 2 and last == "," and before[-2] in self.titles:
             return "person"  # "its chief operating officer, Jane Roe, said"
         return None
 
+    def _organisation_noun_before(self, before: list[str]) -> bool:
+        """"robotics developer X", "the battery maker X" (but not "group", "leader", "partner")."""
+        nouns = self.words("organisation_nouns")
+        named = before[-1] in nouns or (len(before) > 1 and " ".join(before[-2:]) in nouns)
+        return named and before[-1] not in {"group", "brand", "leader", "player", "partner", "partners"}
+
     def cue_after(self, last: int) -> str | None:
+        """The cue the words after a name give: "said", an apposition ("X, a supplier of"), a ticker."""
         rest = self.tokens[last:last + 8]
         words = [t.lower for t in rest]
         if not words:
@@ -327,35 +112,39 @@ class _Finder:
         if words[0] in {"said", "says", "added", "explained", "noted", "commented"}:
             return "speaker"
         if words[0] == "," and len(words) > 1:
-            tail = words[1:]
-            if len(rest) > 3 and rest[1].text[:1].isupper() and rest[2].text.startswith("-"):
-                tail = ["the"] + tail[2:]  # "X, Helsinki-based operator of ...": read past the place
-            if tail[0] in {"the", "a", "an"} and len(tail) > 1 and (tail[1] in self.titles or tail[1] == "member"):
-                return "title"
-            if tail[0] in self.titles or (len(tail) > 1 and " ".join(tail[:2]) in self.titles) or tail[0] in {"who"}:
-                return "title"
-            if tail[0] in {"a", "an", "the"}:
-                for word in tail[1:]:
-                    if word in self.words("brand_nouns"):
-                        return "brand"
-                    if word in self.words("organisation_nouns") and word not in {"leader", "player", "partner"}:
-                        return "organisation"
-                    if word in self.words("product_heads") and word not in _GENERIC_PRODUCT_WORDS:
-                        return "product"
-                    if word in self.words("technology_nouns"):
-                        return "technology"
-                    if word in self.words("initiative_heads"):
-                        return "initiative"
-                    if word in self.words("event_heads") and word not in {"day", "drive", "launch", "week"}:
-                        return "event"
-                    if word in self.words("alliance_heads"):
-                        return "alliance"
-                    if word in {",", "."}:
-                        break
+            return self._apposition_cue(rest, words[1:])
         if words[0] == "(":
             inner = _ACRONYM_PAREN.match(self.text, self.tokens[last].start)
             if inner and _TICKER.match(inner.group("inner")):
                 return "organisation"
+        return None
+
+    def _apposition_cue(self, rest: list[Token], tail: list[str]) -> str | None:
+        """"X, chief executive of", "X, a supplier of", "X, the brand's new SUV": what the apposition calls X."""
+        if len(rest) > 3 and rest[1].text[:1].isupper() and rest[2].text.startswith("-"):
+            tail = ["the"] + tail[2:]  # "X, Helsinki-based operator of ...": read past the place
+        if self._title_apposition(tail):
+            return "title"
+        if tail[0] not in {"a", "an", "the"}:
+            return None
+        for word in tail[1:]:
+            cue = self._descriptor_cue(word)
+            if cue is not None:
+                return cue
+            if word in {",", "."}:
+                break
+        return None
+
+    def _title_apposition(self, tail: list[str]) -> bool:
+        if tail[0] in {"the", "a", "an"} and len(tail) > 1 and (tail[1] in self.titles or tail[1] == "member"):
+            return True
+        return tail[0] in self.titles or (len(tail) > 1 and " ".join(tail[:2]) in self.titles) or tail[0] in {"who"}
+
+    def _descriptor_cue(self, word: str) -> str | None:
+        """The cue of one descriptor word (:data:`DESCRIPTOR_CUES`), or None."""
+        for cue, list_name, excluded in DESCRIPTOR_CUES:
+            if word in self.words(list_name) and word not in excluded:
+                return cue
         return None
 
     def type_chunk(self, first: int, last: int) -> Typed | None:
@@ -499,16 +288,19 @@ class _Finder:
         """"Honda Civic", "VinFast VF 6": a known marque followed by a model name is a product."""
         if not 2 <= len(chunk.words) <= 4:
             return None
-        blocked = self.words("legal_suffixes") | self.words("company_heads") | self.words("alliance_heads")
         for cut in range(min(2, len(chunk.words) - 1), 0, -1):
             marque = [e for e in self.gazetteer(self.span_text(chunk.first, chunk.first + cut)) if e.type is T.BRAND]
-            tail = chunk.words[cut:]
-            places = any(e.type is T.PLACE for w in tail for e in self.lexicon.exact.get(w, [])) \
-                or any(w.lower() in self.generic_products or w.lower().rstrip("s") in self.generic_products for w in tail)
-            if marque and self.head_type(tail) is None and not any(w.lower() in blocked for w in tail) \
-                    and not self.gazetteer(" ".join(tail)) and not places and not self._unit_follows(chunk.last):
+            if marque and self._model_name(chunk.words[cut:]) and not self._unit_follows(chunk.last):
                 return T.PRODUCT, 2, "marque-model", None
         return None
+
+    def _model_name(self, tail: list[str]) -> bool:
+        """The words after a marque name a model: no head word, legal form, known name, place or class word."""
+        blocked = self.words("legal_suffixes") | self.words("company_heads") | self.words("alliance_heads")
+        places = any(e.type is T.PLACE for w in tail for e in self.lexicon.exact.get(w, [])) \
+            or any(w.lower() in self.generic_products or w.lower().rstrip("s") in self.generic_products for w in tail)
+        return self.head_type(tail) is None and not any(w.lower() in blocked for w in tail) \
+            and not self.gazetteer(" ".join(tail)) and not places
 
     def _unit_follows(self, last: int) -> bool:
         """"Chrysler Airtemp division", "Honda Transmission plant": the name is a unit or a site."""
@@ -603,6 +395,19 @@ TYPING_RULES = (_Finder._by_gazetteer, _Finder._by_term, _Finder._by_described, 
 """Typing evidence in order of trust: a gazetteer entry, a known term or standard, the head word or
 a cue word around the name, a model code, a known marque before a model name, a person's shape beside
 a title, a known name with a legal tail."""
+
+
+DESCRIPTOR_CUES = (
+    ("brand", "brand_nouns", frozenset()),
+    ("organisation", "organisation_nouns", frozenset({"leader", "player", "partner"})),
+    ("product", "product_heads", _GENERIC_PRODUCT_WORDS),
+    ("technology", "technology_nouns", frozenset()),
+    ("initiative", "initiative_heads", frozenset()),
+    ("event", "event_heads", frozenset({"day", "drive", "launch", "week"})),
+    ("alliance", "alliance_heads", frozenset()),
+)
+"""Descriptor words of an apposition ("X, a leading battery maker"): (cue, vocabulary list, words of
+the list that do not count), tried in this order for each word."""
 
 
 def find_mentions(text: str, lexicon: Lexicon) -> list[Mention]:

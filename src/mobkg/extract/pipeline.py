@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from ..release import Release
 from ..vocab import EntityType, Predicate, signature
@@ -203,81 +204,120 @@ def _primary(parsed: list[ParsedSentence], surface_keys) -> tuple | None:
 
 def _read_facts(parsed, surface_keys, by_key, lexicon, speakers: dict[int, tuple] | None = None) -> list[Fact]:
     facts: list[Fact] = []
-    primary = _primary(parsed, surface_keys)
-    previous_subject = primary
-    last_company = primary
-    about_subject = None
-    recent: dict = {}
+    discourse = _Discourse.starting_with(_primary(parsed, surface_keys))
     for item in parsed:
-        sentence, mentions = item.sentence, [m for m in item.mentions if m.type is not None and m.text in surface_keys]
-        if sentence.heading:
-            about = re.match(r"^About (.+)$", sentence.text.strip())
-            if about and about.group(1) in surface_keys:
-                about_subject = surface_keys[about.group(1)]
-                previous_subject = about_subject
-            if sentence.block != -1:
-                continue
+        sentence = item.sentence
+        if sentence.heading and not discourse.read_heading(sentence, surface_keys):
+            continue
         if speakers:
-            recent["speaker"] = speakers.get(sentence.block)
-        skeleton, first_org = build_skeleton(sentence.text, mentions, surface_keys, previous_subject, last_company,
-                                        primary, about_subject, recent)
-
-        def context(types, position, skeleton=skeleton):
-            """The entity a sentence leaves implicit: the nearest mention of the types before the match,
-            else the sentence's first one, else the latest one in the text."""
-            before = [int(i) for i in re.findall(r"⟨(\d+):", skeleton.text[:position])]
-            nearest = next((skeleton.mentions[i].key for i in reversed(before) if skeleton.mentions[i].type in types), None)
-            if nearest is not None:
-                return nearest
-            inside = next((m.key for m in skeleton.mentions if m.type in types), None)
-            if inside is not None:
-                return inside
-            if previous_subject is not None and previous_subject[0] in types:
-                return previous_subject
-            return next((recent[t] for t in types if t in recent), None)
-
+            discourse.recent["speaker"] = speakers.get(sentence.block)
+        mentions = [m for m in item.mentions if m.type is not None and m.text in surface_keys]
+        skeleton, first_org = build_skeleton(sentence.text, mentions, surface_keys, discourse.previous_subject,
+                                             discourse.last_company, discourse.primary, discourse.about_subject,
+                                             discourse.recent)
+        context = partial(discourse.context, skeleton)
         for hit in sentence_hits(skeleton, lexicon, sentence.truncated):
             facts.extend(_facts_from_hit(hit, skeleton, sentence.text, by_key, context))
+        discourse.advance(skeleton, first_org)
+    return facts
+
+
+@dataclass
+class _Discourse:
+    """What the sentences read so far leave to the next: the subject, the last company, the latest
+    mention of each type, the organisation an "About X" heading introduces."""
+
+    primary: tuple | None
+    previous_subject: tuple | None
+    last_company: tuple | None
+    about_subject: tuple | None = None
+    recent: dict = field(default_factory=dict)
+
+    @classmethod
+    def starting_with(cls, primary: tuple | None) -> "_Discourse":
+        return cls(primary, primary, primary)
+
+    def read_heading(self, sentence, surface_keys) -> bool:
+        """Note the subject of an "About X" heading; True when the heading is still read for facts."""
+        about = re.match(r"^About (.+)$", sentence.text.strip())
+        if about and about.group(1) in surface_keys:
+            self.about_subject = surface_keys[about.group(1)]
+            self.previous_subject = self.about_subject
+        return sentence.block == -1
+
+    def context(self, skeleton: Skeleton, types, position: int):
+        """The entity a sentence leaves implicit: the nearest mention of the types before the match,
+        else the sentence's first one, else the latest one in the text."""
+        before = [int(i) for i in re.findall(r"⟨(\d+):", skeleton.text[:position])]
+        nearest = next((skeleton.mentions[i].key for i in reversed(before) if skeleton.mentions[i].type in types), None)
+        if nearest is not None:
+            return nearest
+        inside = next((m.key for m in skeleton.mentions if m.type in types), None)
+        if inside is not None:
+            return inside
+        if self.previous_subject is not None and self.previous_subject[0] in types:
+            return self.previous_subject
+        return next((self.recent[t] for t in types if t in self.recent), None)
+
+    def advance(self, skeleton: Skeleton, first_org: tuple | None) -> None:
+        """After a sentence: its first organisation is the next subject; its names are the latest."""
         if first_org is not None:
-            previous_subject = first_org
+            self.previous_subject = first_org
         first_company = next((m.key for m in skeleton.mentions if m.type is T.COMPANY), None)
         if first_company is not None:
-            recent["first company"] = first_company
+            self.recent["first company"] = first_company
         products = list(dict.fromkeys(m.key for m in skeleton.mentions if m.type is T.PRODUCT))
         if products:
-            recent["products"] = products
+            self.recent["products"] = products
         for mention in skeleton.mentions:
-            recent[mention.type] = mention.key
+            self.recent[mention.type] = mention.key
             if mention.type is T.COMPANY:
-                last_company = mention.key
-    return facts
+                self.last_company = mention.key
 
 
 def _facts_from_hit(hit, skeleton: Skeleton, evidence: str, by_key, context) -> list[Fact]:
-    facts = []
     domain, range_ = signature(hit.predicate)
-    subjects = [context(domain, hit.position) if i == CONTEXT else skeleton.mentions[i].key for i in hit.subjects]
-    subjects = [s for s in subjects if s is not None]
-    objects = [context(range_ | {T.INITIATIVE}, hit.position) if i == CONTEXT else skeleton.mentions[i].key for i in hit.objects]
-    objects = [o for o in objects if o is not None]
-    if hit.items:
-        for item in hit.items:
-            key = (T.SECTOR, name_key(item))
-            if key not in by_key:
-                by_key[key] = Entity(item, T.SECTOR)
-            objects.append(key)
+    subjects = _hit_keys(hit.subjects, skeleton, context, domain, hit.position)
+    objects = _hit_keys(hit.objects, skeleton, context, range_ | {T.INITIATIVE}, hit.position)
+    objects += _sector_keys(hit.items, by_key)
+    facts = []
     for subject in subjects:
         for obj in objects:
-            if subject == obj:
-                continue
-            subject_type, object_type = subject[0], obj[0]
-            if hit.predicate is Predicate.MEMBER_OF and object_type is T.INITIATIVE:
-                _retype(by_key, obj, T.ALLIANCE)
-                obj = (T.ALLIANCE, obj[1])
-                object_type = T.ALLIANCE
-            if subject_type in domain and object_type in range_:
-                facts.append(Fact(subject, hit.predicate, obj, evidence, hit.rule))
+            fact = _fact(hit, subject, obj, evidence, by_key)
+            if fact is not None:
+                facts.append(fact)
     return facts
+
+
+def _hit_keys(indexes: tuple[int, ...], skeleton: Skeleton, context, types, position: int) -> list[tuple]:
+    """The entity keys of a hit's mention indexes; the context stands in for :data:`CONTEXT`."""
+    keys = [context(types, position) if i == CONTEXT else skeleton.mentions[i].key for i in indexes]
+    return [k for k in keys if k is not None]
+
+
+def _sector_keys(items: tuple[str, ...], by_key) -> list[tuple]:
+    """The Sector entities of the lowercase fields a hit names, created as they are first named."""
+    keys = []
+    for item in items:
+        key = (T.SECTOR, name_key(item))
+        if key not in by_key:
+            by_key[key] = Entity(item, T.SECTOR)
+        keys.append(key)
+    return keys
+
+
+def _fact(hit, subject: tuple, obj: tuple, evidence: str, by_key) -> Fact | None:
+    """The fact a hit states of two entities, if their types fit the predicate; an initiative
+    something is a member of is an alliance."""
+    if subject == obj:
+        return None
+    domain, range_ = signature(hit.predicate)
+    if hit.predicate is Predicate.MEMBER_OF and obj[0] is T.INITIATIVE:
+        _retype(by_key, obj, T.ALLIANCE)
+        obj = (T.ALLIANCE, obj[1])
+    if subject[0] in domain and obj[0] in range_:
+        return Fact(subject, hit.predicate, obj, evidence, hit.rule)
+    return None
 
 
 def _retype(by_key, key, new_type) -> None:
@@ -300,27 +340,43 @@ def _name_facts(parsed, surface_keys, by_key) -> list[Fact]:
     for item in parsed:
         for mention in item.mentions:
             key = surface_keys.get(mention.text)
-            if key is None or (key, "name") in seen:
+            if key is None or key in seen:
                 continue
-            seen.add((key, "name"))
-            rule = {T.EVENT: (Predicate.ORGANIZED_BY, False), T.PRODUCT: (Predicate.PRODUCES, True),
-                    T.TECHNOLOGY: (Predicate.DEVELOPS, True)}.get(key[0])
-            if rule is not None:
-                predicate, owner_first = rule
-                for name, owner in organisations:
-                    if owner == key or not re.search(rf"(?:^|\d{{4}} ){re.escape(name)} \S", mention.text):
-                        continue
-                    if owner[0] is T.ALLIANCE and predicate is not Predicate.ORGANIZED_BY:
-                        continue
-                    subject, obj = (owner, key) if owner_first else (key, owner)
-                    facts.append(Fact(subject, predicate, obj, item.sentence.text, "name-" + predicate.value))
-                    break
+            seen.add(key)
+            facts.extend(_owner_in_name(mention.text, key, organisations, item.sentence.text))
             if key[0] is T.PRODUCT:
-                last_word = mention.text.split()[-1]
-                for name, tech in technologies.items():
-                    if len(mention.text.split()) > 1 and last_word == name:
-                        facts.append(Fact(key, Predicate.USES_TECHNOLOGY, tech, item.sentence.text, "name-usesTechnology"))
+                facts.extend(_technology_in_name(mention.text, key, technologies, item.sentence.text))
     return facts
+
+
+_NAME_PREDICATES = {T.EVENT: (Predicate.ORGANIZED_BY, False), T.PRODUCT: (Predicate.PRODUCES, True),
+                    T.TECHNOLOGY: (Predicate.DEVELOPS, True)}
+"""The fact a name that starts with an organisation's name states: type → (predicate, owner is subject)."""
+
+
+def _owner_in_name(text: str, key: tuple, organisations: list[tuple[str, tuple]], evidence: str) -> list[Fact]:
+    """"Acme X5": the longest organisation name the name starts with (after a year) owns it."""
+    rule = _NAME_PREDICATES.get(key[0])
+    if rule is None:
+        return []
+    predicate, owner_first = rule
+    for name, owner in organisations:
+        if owner == key or not re.search(rf"(?:^|\d{{4}} ){re.escape(name)} \S", text):
+            continue
+        if owner[0] is T.ALLIANCE and predicate is not Predicate.ORGANIZED_BY:
+            continue
+        subject, obj = (owner, key) if owner_first else (key, owner)
+        return [Fact(subject, predicate, obj, evidence, "name-" + predicate.value)]
+    return []
+
+
+def _technology_in_name(text: str, key: tuple, technologies: dict[str, tuple], evidence: str) -> list[Fact]:
+    """"Bolt X5 HEV": a product name ending in a technology's name uses it."""
+    if len(text.split()) <= 1:
+        return []
+    last_word = text.split()[-1]
+    return [Fact(key, Predicate.USES_TECHNOLOGY, tech, evidence, "name-usesTechnology")
+            for name, tech in technologies.items() if last_word == name]
 
 
 def _finish(entities: list[Entity], facts: list[Fact]) -> Extraction:

@@ -1,10 +1,10 @@
-"""Read facts off sentences with the patterns of ``lexicons/en/patterns.yaml``.
+"""Read facts off sentences with the compiled patterns of ``lexicons/en/patterns.yaml``.
 
 Each sentence becomes a *skeleton*: mentions are replaced by typed placeholders
 (``⟨3:Company⟩``), the alias a name defines in parentheses is dropped, and
 pronouns (its, it, the group, the company) are replaced by their antecedent.
-Patterns are regular expressions over skeletons, compiled from a small template
-language documented at the top of ``patterns.yaml``. A sentence cut short by a
+Patterns are regular expressions over skeletons, compiled by :mod:`mobkg.extract.patterns`
+from a small template language documented at the top of ``patterns.yaml``. A sentence cut short by a
 scrape is matched only up to its last complete clause.
 """
 
@@ -13,33 +13,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..errors import LexiconError
 from ..vocab import EntityType, Predicate
 from .lexicon import Lexicon
+from .patterns import ROLES, CompiledPattern, compile_patterns
 
-__all__ = ["SkeletonMention", "Skeleton", "compile_patterns", "match_sentence", "split_items", "Hit", "CONTEXT"]
-
-_ADJ = r"(?:⟨\d+:Place⟩[-‑–]\w+ )?(?:[\w\-’'&%.,]+ ){0,6}?"
-_MODS = r"(?:(?!(?:at|in|on|of|for|with|to|from|by|and|or|the|a|an)\b)[\w\-’']+ ){0,4}?"
-_GAP = r"(?:[^⟨⟩.!?;]|⟨\d+:Place⟩){0,120}?"
-_ANY = r"[^.!?;]*?"
-_ITEMS = (r"(?-i:(?P<items>[a-z][a-z\- ,&]*?))"
-          r"(?= for | in | with | to | at | as | across | through | by | from | since | that | which |, which|"
-          r", and (?:is|has|was|it|its|[a-z]+s (?!and\b))| \d|, while|[.;:(]|$|⟨)")
-_NP = r"[a-z][a-z0-9\-]*(?: [a-z][a-z0-9\-]*){0,3}"
-# A list in English form, "a, b and c" or "a and b": a comma joins items only when an "and" closes the list.
-_NP_LIST = (rf"(?-i:(?P<items>{_NP}(?:(?:, {_NP})*,? (?:and|&) {_NP})?))"
-            r"(?=[,.;:)]| (?:for|in|with|to|across|that|which|from|since|based|headquartered)\b|$)")
-_PHRASE = r"(?-i:(?P<items>[a-z][a-z0-9\-]*(?: [a-z][a-z0-9\-]*){0,3}))"
-# A business-field descriptor before its head noun: "(a leading) motion control technology (company)".
-_FUNCTION = r"(?:in|the|of|for|to|with|at|by|on|from|and|or|as|that|which|its|their|is|are|was|were|has|have|part)\b"
-_SECTOR_WORD = rf"(?:(?!{_FUNCTION})[a-z][a-z0-9\-]*|[A-Z]{{2,5}})"
-_SECTOR = rf"(?<![\w\-’'⟩])(?-i:(?P<sector>{_SECTOR_WORD}(?: {_SECTOR_WORD}){{0,5}}))"
-# A list of fields closed by a plural field noun: "the automotive, marine and energy (sectors)".
-_LIST_WORDS = rf"(?!{_FUNCTION})[a-z][a-z\-]*(?: (?!{_FUNCTION})[a-z][a-z\-]*)?"
-_SECTOR_LIST = (rf"(?<![\w\-’'])(?-i:(?P<sectorlist>{_LIST_WORDS}(?:(?:, | and |, and | & | or ){_LIST_WORDS})*))"
-                r"(?= (?P<fieldhead>sectors|industries|markets|segments|sector|industry|market|segment)\b)")
-# "the hospitality, tourism and entertainment sector": a singular head closes a list of two or more.
+__all__ = ["SkeletonMention", "Skeleton", "compile_patterns", "match_sentence", "split_items", "Hit", "CONTEXT", "ROLES"]
 
 
 @dataclass
@@ -70,149 +48,6 @@ class Hit:
     position: int = 0
     """Where the match starts in the skeleton; a contextual subject is the nearest name before it."""
     end: int = 0
-
-
-def _types(spec: str) -> tuple[str, bool]:
-    plural = "+" in spec
-    names = [n.strip().rstrip("+") for n in spec.split("|")]
-    for name in names:
-        EntityType(name)  # fail loudly on a misspelt type in patterns.yaml
-    return "|".join(names), plural
-
-
-def _mention_regex(group: str, spec: str) -> str:
-    names, plural = _types(spec)
-    one = rf"⟨\d+:(?:{names})⟩"
-    if not plural:
-        return rf"⟨(?P<{group}>\d+):(?:{names})⟩"
-    # Items may carry a short lowercase descriptor: "carmakers such as A, suppliers such as B and C".
-    separator = (r"(?:\s*,\s*(?:and\s+|as well as\s+)?|\s+(?:and|&|as well as|or)\s+)(?:the\s+)?"
-                 r"(?:(?-i:[a-z][\w\-]*) (?:(?-i:[a-z][\w\-]*) )?(?:such as |including |like )?)?")
-    return rf"(?P<{group}>{one}(?:{separator}{one})*)"
-
-
-def _compile(template: str, lexicon: Lexicon) -> re.Pattern:
-    titles = "|".join(sorted((re.escape(t) for t in lexicon.words("person_titles")), key=len, reverse=True))
-    verbs = lexicon.vocabulary.get("verbs", {})
-
-    def replace(match: re.Match) -> str:
-        inner = match.group(1)
-        if inner in ("S", "O") or ":" in inner and inner.split(":", 1)[0] in ("S", "O"):
-            group, spec = inner.split(":", 1)
-            return _mention_regex(group, spec)
-        if inner == "adj":
-            return _ADJ
-        if inner == "mods":
-            return _MODS
-        if inner == "gap":
-            return _GAP
-        if inner == "any":
-            return _ANY
-        if inner == "items":
-            return _ITEMS
-        if inner == "nplist":
-            return _NP_LIST
-        if inner == "phrase":
-            return _PHRASE
-        if inner == "sector":
-            return _SECTOR
-        if inner == "sectors":
-            return _SECTOR_LIST
-        if inner == "title":
-            return rf"(?:{titles})\b"
-        if inner == "titletail":
-            return r"\s+(?:[\w\-’'&]+\s+){0,6}?"
-        if inner.startswith("words:"):
-            words = lexicon.words(inner.split(":", 1)[1])
-            return "(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b"
-        if inner.startswith("verbs:"):
-            words = verbs[inner.split(":", 1)[1]]
-            return "(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b"
-        raise ValueError(f"unknown placeholder {{{inner}}} in patterns.yaml")
-
-    return re.compile(re.sub(r"\{([A-Za-z][^{}]*)\}", replace, template), re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class CompiledPattern:
-    id: str
-    predicate: Predicate
-    regex: re.Pattern
-    subject: str
-    object: str
-    after: bool
-    object_types: str
-    needs: frozenset[str]
-    """Entity types of which the skeleton must hold at least one each for the pattern to have a chance."""
-    examples: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
-    """Sentences and the (subject, object) labels the pattern must read from them (run as tests)."""
-
-
-
-def _compiled(lexicon: Lexicon) -> tuple[CompiledPattern, ...]:
-    compiled = []
-    for number, spec in enumerate(lexicon.patterns, 1):
-        try:
-            compiled.append(_compile_one(spec, lexicon))
-        except (KeyError, TypeError, ValueError, re.error) as exc:
-            name = spec.get("id", f"#{number}") if isinstance(spec, dict) else f"#{number}"
-            raise LexiconError(f"lexicons/en/patterns.yaml: pattern {name} is invalid ({exc})") from None
-    return tuple(compiled)
-
-
-def _compile_one(spec: dict, lexicon: Lexicon) -> CompiledPattern:
-    template = spec["pattern"]
-    object_spec = re.search(r"\{O:([^}]+)\}", template)
-    subject_spec = re.search(r"\{S:([^}]+)\}", template)
-    subject_group, object_group = spec.get("subject", "S"), spec.get("object", "O")
-    after_types = ""
-    if spec.get("after"):
-        # The listed mentions come after the match; their types are those of the group not in the template.
-        if "context" in (subject_group, object_group):
-            missing = subject_group if object_group == "context" else object_group
-        else:
-            missing = object_group if f"{{{object_group}:" not in template else subject_group
-        after_types = _after_types(Predicate(spec["predicate"]), missing == subject_group)
-    needs = frozenset(
-        spec_types.replace("+", "")
-        for spec_types in re.findall(r"\{[SO]:([^}]+)\}", template)
-    )
-    if not (subject_spec or object_spec or (spec.get("after") and "context" in (subject_group, object_group))):
-        raise ValueError("it names neither {S:...} nor {O:...}")
-    return CompiledPattern(
-        spec["id"], Predicate(spec["predicate"]), _compile(template, lexicon),
-        subject_group, object_group, bool(spec.get("after")), after_types, needs,
-        _examples(spec.get("examples", [])),
-    )
-
-
-def _examples(examples) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
-    """``[{text: ..., facts: ["A > B", ...]}, ...]`` as tuples; anything else is a ValueError."""
-    if not isinstance(examples, list):
-        raise ValueError("examples must be a list")
-    checked = []
-    for example in examples:
-        if not (isinstance(example, dict) and isinstance(example.get("text"), str) and isinstance(example.get("facts"), list)
-                and example["facts"] and all(isinstance(f, str) and f.count(" > ") == 1 for f in example["facts"])):
-            raise ValueError('each example needs a text and a list of facts written "Subject > Object"')
-        checked.append((example["text"], tuple(tuple(f.split(" > ")) for f in example["facts"])))
-    return tuple(checked)
-
-
-def _after_types(predicate: Predicate, subject_side: bool) -> str:
-    from ..vocab import signature
-
-    domain, range_ = signature(predicate)
-    return "|".join(sorted(t.value for t in (domain if subject_side else range_)))
-
-
-def compile_patterns(lexicon: Lexicon) -> tuple[CompiledPattern, ...]:
-    """The lexicon's patterns, compiled once and kept on the lexicon."""
-    cached = getattr(lexicon, "_compiled_patterns", None)
-    if cached is None:
-        cached = _compiled(lexicon)
-        lexicon._compiled_patterns = cached
-    return cached
 
 
 def _indexes(text: str) -> tuple[int, ...]:
@@ -320,10 +155,7 @@ def _without_modifiers(items: tuple[str, ...], lexicon: Lexicon) -> tuple[str, .
 
 def match_sentence(skeleton: Skeleton, lexicon: Lexicon, *, truncated: bool = False) -> list[Hit]:
     """Every pattern hit in one skeleton sentence."""
-    text = skeleton.text
-    if truncated:
-        cut = max(text.rfind(","), text.rfind(" and "), text.rfind(" with "))
-        text = text[:cut] if cut > 0 else ""
+    text = _matchable(skeleton.text, truncated)
     if not text:
         return []
     hits: list[Hit] = []
@@ -332,37 +164,66 @@ def match_sentence(skeleton: Skeleton, lexicon: Lexicon, *, truncated: bool = Fa
         if any(not present & set(alternatives.split("|")) for alternatives in pattern.needs):
             continue
         for found in pattern.regex.finditer(text):
-            groups = found.groupdict()
-            items = _without_modifiers(split_items(groups["items"]), lexicon) if groups.get("items") else ()
-            if groups.get("sector"):
-                items = sector_descriptor(groups["sector"], lexicon)
-            if groups.get("sectorlist"):
-                items = _listed_fields(split_items(groups["sectorlist"], strict=False), groups["fieldhead"], lexicon)
-                if groups["fieldhead"] in _SINGULAR_FIELDS and len(items) < 2:
-                    continue  # "the automotive sector" alone: a descriptor, read by the descriptor patterns
-            if pattern.after:
-                rest = text[found.end():]
-                if truncated and not rest.strip():
-                    continue
-                listed = tuple(int(i) for i, kind in re.findall(r"⟨(\d+):([A-Za-z]+)⟩", rest)
-                               if kind in pattern.object_types.split("|"))
-                if "context" in (pattern.subject, pattern.object):
-                    fixed = (CONTEXT,)
-                    subjects, objects = (listed, fixed) if pattern.object == "context" else (fixed, listed)
-                else:
-                    fixed = _indexes(groups.get(pattern.subject) or groups.get(pattern.object) or "")
-                    subjects, objects = (listed, fixed) if groups.get(pattern.object) else (fixed, listed)
-            elif pattern.subject == "context":
-                subjects = (CONTEXT,)
-                objects = _indexes(groups.get(pattern.object) or "")
-            elif pattern.object == "context":
-                subjects = _indexes(groups.get(pattern.subject) or "")
-                objects = (CONTEXT,)
-            else:
-                subjects = _indexes(groups.get(pattern.subject) or "")
-                objects = _indexes(groups.get(pattern.object) or "")
-            if (subjects and (objects or items)):
-                hits.append(Hit(pattern.id, pattern.predicate, subjects, objects, items, found.start(), found.end()))
+            hit = _hit(pattern, found, text, lexicon, truncated)
+            if hit is not None:
+                hits.append(hit)
     return hits
 
 
+def _matchable(text: str, truncated: bool) -> str:
+    """The skeleton as far as it can be read: a sentence cut short ends at its last complete clause."""
+    if not truncated:
+        return text
+    cut = max(text.rfind(","), text.rfind(" and "), text.rfind(" with "))
+    return text[:cut] if cut > 0 else ""
+
+
+def _hit(pattern: CompiledPattern, found: re.Match, text: str, lexicon: Lexicon, truncated: bool) -> Hit | None:
+    """The hit one match makes, or None when it names no subject or nothing to relate it to."""
+    groups = found.groupdict()
+    items = _matched_items(groups, lexicon)
+    if items is None:
+        return None
+    if pattern.after:
+        roles = _listed_after(pattern, groups, text[found.end():], truncated)
+    else:
+        roles = _roles(pattern, groups)
+    if roles is None:
+        return None
+    subjects, objects = roles
+    if not (subjects and (objects or items)):
+        return None
+    return Hit(pattern.id, pattern.predicate, subjects, objects, items, found.start(), found.end())
+
+
+def _matched_items(groups: dict, lexicon: Lexicon) -> tuple[str, ...] | None:
+    """The lowercase fields a match names; None when a lone singular field noun makes it no list."""
+    items = _without_modifiers(split_items(groups["items"]), lexicon) if groups.get("items") else ()
+    if groups.get("sector"):
+        items = sector_descriptor(groups["sector"], lexicon)
+    if groups.get("sectorlist"):
+        items = _listed_fields(split_items(groups["sectorlist"], strict=False), groups["fieldhead"], lexicon)
+        if groups["fieldhead"] in _SINGULAR_FIELDS and len(items) < 2:
+            return None  # "the automotive sector" alone: a descriptor, read by the descriptor patterns
+    return items
+
+
+def _roles(pattern: CompiledPattern, groups: dict) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Subject and object mention indexes of a match, the sentence's context standing in where named."""
+    if pattern.subject == "context":
+        return (CONTEXT,), _indexes(groups.get(pattern.object) or "")
+    objects = (CONTEXT,) if pattern.object == "context" else _indexes(groups.get(pattern.object) or "")
+    return _indexes(groups.get(pattern.subject) or ""), objects
+
+
+def _listed_after(pattern: CompiledPattern, groups: dict, rest: str, truncated: bool):
+    """An `after: true` pattern: the role the template leaves out is every fitting mention after the match."""
+    if truncated and not rest.strip():
+        return None
+    listed = tuple(int(i) for i, kind in re.findall(r"⟨(\d+):([A-Za-z]+)⟩", rest)
+                   if kind in pattern.object_types.split("|"))
+    if "context" in (pattern.subject, pattern.object):
+        fixed = (CONTEXT,)
+        return (listed, fixed) if pattern.object == "context" else (fixed, listed)
+    fixed = _indexes(groups.get(pattern.subject) or groups.get(pattern.object) or "")
+    return (listed, fixed) if groups.get(pattern.object) else (fixed, listed)

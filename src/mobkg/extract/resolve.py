@@ -85,97 +85,92 @@ class Registry:
 
     def resolve(self) -> tuple[list[Entity], Surfaces]:
         types = self.surface_types()
-        parent = {s: s for s in types}
+        links = _Links(types, self.order)
+        self._link_defined_aliases(types, links)
+        # One gazetteer entry, one entity.
+        links.union_by({s: (e.label, e.type) for s, e in self.entries.items() if types.get(s) is e.type})
+        # Same type and name, with or without its legal form: "Acme Motors" / "Acme Motors S.p.A.".
+        links.union_by({s: (t, self._core(s)) for s, t in types.items()})
+        self._link_short_forms(types, links.union)
+        self._link_model_codes(types, links.union)
+        self._link_surnames(types, links.union)
+        self._link_versions(types, links.union)
 
-        def find(s: str) -> str:
-            while parent[s] != s:
-                parent[s] = parent[parent[s]]
-                s = parent[s]
-            return s
+        entities, surface_keys = [], {}
+        for root, members in links.groups(types).items():
+            entity = self._entity(root, members, types)
+            entities.append(entity)
+            for member in members:
+                if types[member] is entity.type:
+                    surface_keys[member] = entity.key
+        surfaces = Surfaces(surface_keys)
+        self._add_second_entities(types, entities, surfaces)
+        return entities, surfaces
 
-        def union(a: str, b: str) -> None:
-            ra, rb = find(a), find(b)
-            if ra != rb:
-                # Keep the earlier-seen surface as the representative.
-                if self.order.get(ra, 0) <= self.order.get(rb, 0):
-                    parent[rb] = ra
-                else:
-                    parent[ra] = rb
-
-        # Defined aliases: X ("Y") / X (ABC). The alias takes the name's type.
+    def _link_defined_aliases(self, types: dict[str, EntityType], links: "_Links") -> None:
+        """X ("Y") / X (ABC): the alias takes the name's type and, having it, the name's entity."""
         for surface, alias in self.defined:
             if alias not in types:
                 types[alias] = types[surface]
-                parent[alias] = alias
+                links.add(alias)
                 self.order.setdefault(alias, len(self.order))
             if types[alias] is types[surface]:
-                union(surface, alias)
-        def union_by(keys: dict[str, tuple]) -> None:
-            first: dict[tuple, str] = {}
-            for surface, key in keys.items():
-                if key in first:
-                    union(first[key], surface)
-                else:
-                    first[key] = surface
+                links.union(surface, alias)
 
-        # One gazetteer entry, one entity.
-        union_by({s: (e.label, e.type) for s, e in self.entries.items() if types.get(s) is e.type})
-        # Same type and name, with or without its legal form: "Acme Motors" / "Acme Motors S.p.A.".
-        union_by({s: (t, self._core(s)) for s, t in types.items()})
-        self._link_short_forms(types, union)
-        self._link_model_codes(types, union)
-        self._link_surnames(types, union)
-        self._link_versions(types, union)
+    def _entity(self, root: str, members: list[str], types: dict[str, EntityType]) -> Entity:
+        """The entity of one linked group: the root's type, its members of that type as names."""
+        entity_type = types[root]
+        members = [m for m in members if types[m] is entity_type]
+        entry = next((self.entries[m] for m in members if m in self.entries), None)
+        label = self._label(members, entry, entity_type)
+        if entry is None and entity_type in (T.COMPANY, T.ALLIANCE):
+            # "Nordcell Batteries AB" is labelled "Nordcell Batteries" in every release that names it.
+            label = strip_legal_form(label, self.lexicon.legal_forms)
+        aliases = set(members) | {a for m in members for a in self.extra_aliases.get(m, ())}
+        if entry is not None:
+            aliases.add(entry.label)
+        return Entity(label, entity_type, aliases - {label}, entry.wikidata if entry else None)
 
-        groups: dict[str, list[str]] = defaultdict(list)
-        for surface in types:
-            groups[find(surface)].append(surface)
-        entities, surface_keys = [], {}
-        for root, members in groups.items():
-            entity_type = types[root]
-            members = [m for m in members if types[m] is entity_type]
-            entry = next((self.entries[m] for m in members if m in self.entries), None)
-            label = self._label(members, entry, entity_type)
-            if entry is None and entity_type in (T.COMPANY, T.ALLIANCE):
-                # "Nordcell Batteries AB" is labelled "Nordcell Batteries" in every release that names it.
-                label = strip_legal_form(label, self.lexicon.legal_forms)
-            aliases = set(members) | {a for m in members for a in self.extra_aliases.get(m, ())}
-            if entry is not None:
-                aliases.add(entry.label)
-            entity = Entity(label, entity_type, aliases - {label}, entry.wikidata if entry else None)
-            entities.append(entity)
-            for member in members:
-                surface_keys[member] = entity.key
-        # A name used as two things (the company NIO and its marque NIO): a mention typed by its
-        # sentence's structure keeps its own type as a second entity.
+    def _add_second_entities(self, types: dict[str, EntityType], entities: list[Entity], surfaces: Surfaces) -> None:
+        """A name used as two things (the company NIO and its marque NIO): a mention typed by its
+        sentence's structure keeps its own type as a second entity."""
         known_keys = {e.key for e in entities}
-        surfaces = Surfaces(surface_keys)
         for surface, votes in self.votes.items():
             for entity_type, strengths in votes.items():
-                if entity_type is types.get(surface):
+                if not self._second_type(surface, entity_type, types):
                     continue
-                if max(strengths) < 3 and (surface, entity_type) not in self.typed_entries:
-                    continue
-                if max(votes.get(types[surface]) or [0]) >= FRAME_STRENGTH > max(strengths) \
-                        and (surface, entity_type) not in self.typed_entries:
-                    continue  # a frame said what the name is: weaker structure cues do not make it a second thing
                 entity = Entity(surface, entity_type)
                 if entity.key not in known_keys:
                     entities.append(entity)
                     known_keys.add(entity.key)
                 surfaces.second[(surface, entity_type)] = entity.key
-        return entities, surfaces
+
+    def _second_type(self, surface: str, entity_type: EntityType, types: dict[str, EntityType]) -> bool:
+        """True when ``surface``'s votes for ``entity_type`` (not its chosen type) make it a second thing."""
+        if entity_type is types.get(surface):
+            return False
+        votes = self.votes[surface]
+        strengths = votes[entity_type]
+        typed_entry = (surface, entity_type) in self.typed_entries
+        if max(strengths) < 3 and not typed_entry:
+            return False
+        # a frame said what the name is: weaker structure cues do not make it a second thing
+        return typed_entry or not max(votes.get(types[surface]) or [0]) >= FRAME_STRENGTH > max(strengths)
 
     def _label(self, members: list[str], entry: GazetteerEntry | None, entity_type: EntityType) -> str:
         if entry is not None:
             return entry.label
-        suffixes = self.lexicon.words("legal_suffixes")
-        plain = [m for m in members if not any(w.lower().strip(",") in suffixes for w in m.split()[1:])
-                 and not (m.isupper() and len(m) <= 6 and len(members) > 1)]
+        plain = [m for m in members if self._plain_name(m, len(members))]
         # A short form is never the label when its full name is a member: "Halvorsen Systems", not "Halvorsen".
         full = [m for m in members if not any(o != m and o.startswith(m + " ") for o in members)]
         ordered = sorted([m for m in full if m in plain] or full or plain or members, key=lambda m: self.order.get(m, 0))
         return ordered[0]
+
+    def _plain_name(self, member: str, count: int) -> bool:
+        """A name without a legal form after its first word, and not an acronym beside longer names."""
+        suffixes = self.lexicon.words("legal_suffixes")
+        return not any(w.lower().strip(",") in suffixes for w in member.split()[1:]) \
+            and not (member.isupper() and len(member) <= 6 and count > 1)
 
     def _core(self, surface: str) -> str:
         """A name without its trailing legal form ("Co., Ltd.", "GmbH", "S.p.A.")."""
@@ -189,12 +184,7 @@ class Registry:
         """
         tails = self.lexicon.words("legal_suffixes") | self.lexicon.words("company_heads") | self.lexicon.words("alliance_heads")
         tails = tails - {"international", "energy", "mobility", "capital", "partners"}
-        by_start: dict[tuple[str, EntityType], list[str]] = defaultdict(list)
-        for surface, entity_type in types.items():  # indexed by leading words: linear, not pairwise
-            words = surface.split()
-            for size in (1, 2):
-                if len(words) > size:
-                    by_start[" ".join(words[:size]), entity_type].append(surface)
+        by_start = _by_leading_words(types)
         for short, short_type in list(types.items()):
             if short_type not in (T.COMPANY, T.ALLIANCE) or len(short.split()) > 2 or len(short) < 3:
                 continue
@@ -252,3 +242,57 @@ class Registry:
             full = [p for p in products if p != code and p.endswith(" " + code)]
             if len(full) == 1:
                 union(full[0], code)
+
+
+def _by_leading_words(types: dict[str, EntityType]) -> dict[tuple[str, EntityType], list[str]]:
+    """Surfaces indexed by their first word and first two words (with the type): linear, not pairwise."""
+    by_start: dict[tuple[str, EntityType], list[str]] = defaultdict(list)
+    for surface, entity_type in types.items():
+        words = surface.split()
+        for size in (1, 2):
+            if len(words) > size:
+                by_start[" ".join(words[:size]), entity_type].append(surface)
+    return by_start
+
+
+class _Links:
+    """Union-find over surface forms; a group's representative is its earliest-seen surface."""
+
+    def __init__(self, surfaces, order: dict[str, int]):
+        self.parent = {s: s for s in surfaces}
+        self.order = order
+
+    def add(self, surface: str) -> None:
+        self.parent[surface] = surface
+
+    def find(self, s: str) -> str:
+        parent = self.parent
+        while parent[s] != s:
+            parent[s] = parent[parent[s]]
+            s = parent[s]
+        return s
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            # Keep the earlier-seen surface as the representative.
+            if self.order.get(ra, 0) <= self.order.get(rb, 0):
+                self.parent[rb] = ra
+            else:
+                self.parent[ra] = rb
+
+    def union_by(self, keys: dict[str, tuple]) -> None:
+        """Link every surface to the first one with the same key."""
+        first: dict[tuple, str] = {}
+        for surface, key in keys.items():
+            if key in first:
+                self.union(first[key], surface)
+            else:
+                first[key] = surface
+
+    def groups(self, surfaces) -> dict[str, list[str]]:
+        """Representative → its surfaces, in the order of ``surfaces``."""
+        groups: dict[str, list[str]] = defaultdict(list)
+        for surface in surfaces:
+            groups[self.find(surface)].append(surface)
+        return groups

@@ -9,6 +9,7 @@ becomes "⟨0:Alliance⟩'s founding members are ⟨1:Company⟩ and ⟨2:Compan
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from ..vocab import EntityType
 from .lexicon import Lexicon
@@ -110,83 +111,135 @@ def _position_map(full: str, reduced: str):
 
 def build_skeleton(text, mentions, surface_keys, previous_subject, last_company, primary, about_subject, recent):
     """Replace mentions by placeholders and pronouns by their antecedent."""
-    pieces, skeleton_mentions, cursor = [], [], 0
-    first_org = None
+    context = _Antecedents(previous_subject, last_company, primary, about_subject, recent)
+    writer = _SkeletonWriter(text, surface_keys, context)
+    for start, end, thing in _events(text, mentions):
+        if start < writer.cursor:
+            continue
+        writer.copy_to(start)
+        if isinstance(thing, Mention):
+            writer.write_mention(thing, end)
+        else:
+            writer.write_pronoun(thing, start, end)
+    return writer.skeleton(), writer.first_org
+
+
+def _events(text: str, mentions: list[Mention]) -> list[tuple]:
+    """Mentions and the pronouns outside them, in the order they start."""
     events = [(m.start, m.end, m) for m in mentions]
     for pronoun in _PRONOUN.finditer(text):
         if any(m.start <= pronoun.start() < m.end for m in mentions):
             continue
         events.append((pronoun.start(), pronoun.end(), pronoun))
     events.sort(key=lambda e: e[0])
-    last_org_in_sentence = None
-    for start, end, thing in events:
-        if start < cursor:
-            continue
-        pieces.append(text[cursor:start])
-        if isinstance(thing, Mention):
-            key = surface_keys.key_of(thing.text, thing.type)
-            entity_type = key[0]
-            if entity_type in SUBJECTS:
-                last_org_in_sentence = key
-                if first_org is None:
-                    first_org = key
-            index = len(skeleton_mentions)
-            skeleton_mentions.append(SkeletonMention(entity_type, key))
-            pieces.append(f"⟨{index}:{entity_type.value}⟩")
-            cursor = end
-            # Drop the alias the name defines right after itself: X ("Y") / X (ABC).
-            defined = re.match(r"\s*\([^()]{1,60}\)", text[cursor:])
-            if defined:
-                cursor += defined.end()
-            continue
-        word = thing.group("p").lower()
-        if word == "group":
-            word = "the group"
-        if word.startswith("both "):
-            word = "the " + word[5:]
+    return events
+
+
+@dataclass(frozen=True)
+class _Antecedents:
+    """What a pronoun can point back to, known before the sentence is read."""
+
+    previous_subject: tuple | None
+    last_company: tuple | None
+    primary: tuple | None
+    about_subject: tuple | None
+    recent: dict
+
+    def of_noun(self, noun: str, last_org_in_sentence: tuple | None):
+        """The antecedent of "the NOUN": the alliance, the products, the group, the company..."""
+        if noun in _ALLIANCE_NOUNS:
+            about_alliance = self.about_subject if self.about_subject and self.about_subject[0] is T.ALLIANCE else None
+            return self.recent.get(T.ALLIANCE) or about_alliance
+        if noun.split()[-1] in _PLURAL_PRODUCTS:
+            return "products"
+        if noun == "group":
+            return self.about_subject or self.primary or self.last_company
+        if noun == "brand":
+            return None
+        if last_org_in_sentence and last_org_in_sentence[0] is T.COMPANY:
+            return last_org_in_sentence
+        return self.recent.get("first company") or self.last_company
+
+
+def _pronoun_word(pronoun: re.Match) -> str:
+    """The pronoun in lower case, with "Group" and "both models" read as "the group", "the models"."""
+    word = pronoun.group("p").lower()
+    if word == "group":
+        return "the group"
+    if word.startswith("both "):
+        return "the " + word[5:]
+    return word
+
+
+class _SkeletonWriter:
+    """Writes one sentence's skeleton piece by piece, numbering its placeholders."""
+
+    def __init__(self, text: str, surface_keys, context: _Antecedents):
+        self.text = text
+        self.surface_keys = surface_keys
+        self.context = context
+        self.pieces: list[str] = []
+        self.mentions: list[SkeletonMention] = []
+        self.cursor = 0
+        self.first_org = None
+        self.last_org_in_sentence = None
+
+    def copy_to(self, start: int) -> None:
+        self.pieces.append(self.text[self.cursor:start])
+
+    def placeholder(self, entity_type: EntityType, key: tuple) -> str:
+        index = len(self.mentions)
+        self.mentions.append(SkeletonMention(entity_type, key))
+        return f"⟨{index}:{entity_type.value}⟩"
+
+    def write_mention(self, mention: Mention, end: int) -> None:
+        key = self.surface_keys.key_of(mention.text, mention.type)
+        entity_type = key[0]
+        if entity_type in SUBJECTS:
+            self.last_org_in_sentence = key
+            if self.first_org is None:
+                self.first_org = key
+        self.pieces.append(self.placeholder(entity_type, key))
+        self.cursor = end
+        # Drop the alias the name defines right after itself: X ("Y") / X (ABC).
+        defined = re.match(r"\s*\([^()]{1,60}\)", self.text[self.cursor:])
+        if defined:
+            self.cursor += defined.end()
+
+    def antecedent(self, word: str):
         if word in _FIRST_PERSON:
-            antecedent = recent.get("speaker")  # "we" in a quote: the speaker's organisation
-        elif word.startswith("the "):
-            noun = word[4:]
-            if noun in _ALLIANCE_NOUNS:
-                antecedent = recent.get(T.ALLIANCE) or (about_subject if about_subject and about_subject[0] is T.ALLIANCE else None)
-            elif noun.split()[-1] in _PLURAL_PRODUCTS:
-                antecedent = "products"
-            elif noun == "group":
-                antecedent = about_subject or primary or last_company
-            elif noun == "brand":
-                antecedent = None
-            else:
-                antecedent = last_org_in_sentence if last_org_in_sentence and last_org_in_sentence[0] is T.COMPANY \
-                    else recent.get("first company") or last_company
-        else:
-            antecedent = first_org or previous_subject
+            return self.context.recent.get("speaker")  # "we" in a quote: the speaker's organisation
+        if word.startswith("the "):
+            return self.context.of_noun(word[4:], self.last_org_in_sentence)
+        return self.first_org or self.context.previous_subject
+
+    def write_pronoun(self, pronoun: re.Match, start: int, end: int) -> None:
+        word = _pronoun_word(pronoun)
+        antecedent = self.antecedent(word)
         if antecedent == "products":
-            products = recent.get("products") or []
-            if products:
-                placeholders = []
-                for key in products:
-                    placeholders.append(f"⟨{len(skeleton_mentions)}:Product⟩")
-                    skeleton_mentions.append(SkeletonMention(T.PRODUCT, key))
-                pieces.append(" and ".join(placeholders))
-            else:
-                pieces.append(text[start:end])
+            self.write_products(start, end)
         elif antecedent is None:
-            pieces.append(text[start:end])
+            self.pieces.append(self.text[start:end])
         else:
-            index = len(skeleton_mentions)
-            skeleton_mentions.append(SkeletonMention(antecedent[0], antecedent))
-            possessive = word in ("its", "their", "our") or thing.group("poss")
-            pieces.append(f"⟨{index}:{antecedent[0].value}⟩" + ("'s" if possessive else ""))
-            if first_org is None and antecedent[0] in SUBJECTS:
-                first_org = antecedent
-        cursor = end
-    pieces.append(text[cursor:])
-    skeleton = "".join(pieces).replace("’s", "'s")
-    # Articles before a name carry nothing for the patterns: "the ⟨1:Company⟩" reads as "⟨1:Company⟩".
-    skeleton = re.sub(r"\b(?:[Tt]he|[Aa]n?) (?=⟨)", "", skeleton)
-    # "Stellantis' plant": a bare apostrophe after a name ending in s is a possessive.
-    skeleton = re.sub(r"⟩['’](?=\s)", "⟩'s", skeleton)
-    return Skeleton(skeleton, skeleton_mentions), first_org
+            possessive = word in ("its", "their", "our") or pronoun.group("poss")
+            self.pieces.append(self.placeholder(antecedent[0], antecedent) + ("'s" if possessive else ""))
+            if self.first_org is None and antecedent[0] in SUBJECTS:
+                self.first_org = antecedent
+        self.cursor = end
 
+    def write_products(self, start: int, end: int) -> None:
+        """"the models" / "both cars": the products named most recently, joined by "and"."""
+        products = self.context.recent.get("products") or []
+        if not products:
+            self.pieces.append(self.text[start:end])
+            return
+        self.pieces.append(" and ".join(self.placeholder(T.PRODUCT, key) for key in products))
 
+    def skeleton(self) -> Skeleton:
+        self.pieces.append(self.text[self.cursor:])
+        skeleton = "".join(self.pieces).replace("’s", "'s")
+        # Articles before a name carry nothing for the patterns: "the ⟨1:Company⟩" reads as "⟨1:Company⟩".
+        skeleton = re.sub(r"\b(?:[Tt]he|[Aa]n?) (?=⟨)", "", skeleton)
+        # "Stellantis' plant": a bare apostrophe after a name ending in s is a possessive.
+        skeleton = re.sub(r"⟩['’](?=\s)", "⟩'s", skeleton)
+        return Skeleton(skeleton, self.mentions)

@@ -11,7 +11,8 @@ import re
 
 from ..vocab import EntityType
 from .lexicon import Lexicon
-from .mentions import _DETERMINERS, Mention, Token, defined_alias, find_mentions, tokenize
+from .mentions import _DETERMINERS, Mention, find_mentions
+from .names import Token, defined_alias, tokenize
 
 __all__ = ["technology_terms", "possessed_technologies", "sentence_mentions"]
 
@@ -53,31 +54,60 @@ def technology_terms(text: str, lexicon: Lexicon, existing: list[Mention]) -> li
 def possessed_technologies(text: str, tokens: list[Token], existing: list[Mention]) -> list[Mention]:
     """``Acme's seventh-generation driving system`` / ``its dual-gun charging technology``."""
     found: list[Mention] = []
-    for index, token in enumerate(tokens):
-        if token.lower not in {"'s", "’s", "its"} and not (token.lower == "s" and index and tokens[index - 1].text in {"'", "’"}):
+    for index in range(len(tokens)):
+        if not _possessive(tokens, index):
             continue
-        words: list[Token] = []
-        for nxt in tokens[index + 1:index + 8]:
-            if not re.fullmatch(r"[a-z][a-z0-9\-]*", nxt.text):
-                break
-            words.append(nxt)
-            if nxt.lower in _POSSESSED_TECH_HEADS:
-                break
-        while words and words[0].lower in _LEADING_ADJECTIVES | _DETERMINERS:
-            words = words[1:]
-        if len(words) < 2 or words[-1].lower not in _POSSESSED_TECH_HEADS:
+        words = _technology_phrase(tokens, index)
+        if words is None or _overlaps(words[0].start, words[-1].end, existing) \
+                or _overlaps(words[0].start, words[-1].end, found):
             continue
-        after = tokens[tokens.index(words[-1]) + 1] if tokens.index(words[-1]) + 1 < len(tokens) else None
-        if (after is not None and re.fullmatch(r"[a-z][a-z\-]*", after.text)) or {"and", "or"} & {w.lower for w in words}:
-            continue  # "the world's largest battery makers": the phrase goes on, it is not a technology name
-        start, end = words[0].start, words[-1].end
-        if _overlaps(start, end, existing) or _overlaps(start, end, found):
-            continue
-        full = text[start:end]
-        label = text[start:words[-2].end] if words[-1].lower in {"technology", "technologies"} else full
-        found.append(Mention(start, words[-1].end if label == full else words[-2].end, label, T.TECHNOLOGY, 2,
-                             {full} - {label}, None, rule="possessed-technology"))
+        found.append(_possessed_mention(text, words))
     return found
+
+
+def _possessive(tokens: list[Token], index: int) -> bool:
+    """"Acme's", "its", or the "s" of a possessive the tokenizer split ("Stellantis ' s")."""
+    token = tokens[index]
+    return token.lower in {"'s", "’s", "its"} or (token.lower == "s" and index > 0 and tokens[index - 1].text in {"'", "’"})
+
+
+def _technology_phrase(tokens: list[Token], index: int) -> list[Token] | None:
+    """The lowercase words after the possessive at ``index`` up to a technology head, without
+    leading determiners and praise; None when they do not end in a head or the phrase goes on."""
+    words = _lowercase_run(tokens, index + 1)
+    while words and words[0].lower in _LEADING_ADJECTIVES | _DETERMINERS:
+        words = words[1:]
+    if len(words) < 2 or words[-1].lower not in _POSSESSED_TECH_HEADS or _goes_on(tokens, words):
+        return None
+    return words
+
+
+def _lowercase_run(tokens: list[Token], start: int) -> list[Token]:
+    """Up to seven lowercase words from ``start``, stopping after the first technology head."""
+    words: list[Token] = []
+    for nxt in tokens[start:start + 7]:
+        if not re.fullmatch(r"[a-z][a-z0-9\-]*", nxt.text):
+            break
+        words.append(nxt)
+        if nxt.lower in _POSSESSED_TECH_HEADS:
+            break
+    return words
+
+
+def _goes_on(tokens: list[Token], words: list[Token]) -> bool:
+    """"the world's largest battery makers": the phrase goes on, it is not a technology name."""
+    position = tokens.index(words[-1]) + 1
+    after = tokens[position] if position < len(tokens) else None
+    return bool(after is not None and re.fullmatch(r"[a-z][a-z\-]*", after.text)) or bool({"and", "or"} & {w.lower for w in words})
+
+
+def _possessed_mention(text: str, words: list[Token]) -> Mention:
+    """The technology a possessed phrase names; "X technology" is labelled X, the full phrase its alias."""
+    start = words[0].start
+    full = text[start:words[-1].end]
+    label = text[start:words[-2].end] if words[-1].lower in {"technology", "technologies"} else full
+    return Mention(start, words[-1].end if label == full else words[-2].end, label, T.TECHNOLOGY, 2,
+                   {full} - {label}, None, rule="possessed-technology")
 
 
 def sentence_mentions(text: str, lexicon: Lexicon) -> list[Mention]:

@@ -1,6 +1,6 @@
 """RemoteStore against a real Oxigraph server (started by mobkg.server), checked against the embedded store.
 
-Tests marked ``server`` start ``oxigraph serve`` on 127.0.0.1 with a free port and a
+Tests marked ``server`` start a writable ``oxigraph serve`` on 127.0.0.1 with a free port and a
 temporary store folder. The others talk to tiny in-process HTTP servers that misbehave
 on purpose (errors, junk, silence).
 """
@@ -48,7 +48,7 @@ def free_port() -> int:
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
-    with OxigraphServer(tmp_path_factory.mktemp("oxigraph") / "store", port=free_port()) as running:
+    with OxigraphServer(tmp_path_factory.mktemp("oxigraph") / "store", port=free_port(), writable=True) as running:
         yield running
 
 

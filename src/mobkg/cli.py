@@ -276,16 +276,23 @@ def eval_command(gold_dir, releases_dir, as_json, verbose):
 
 @cli.command()
 @click.option("--store", "store_path", default="mobkg-store", show_default=True, type=click.Path(),
-              help="Folder of the on-disk store to serve (created if missing).")
+              help="Folder of the on-disk store to serve (must exist, unless --writable).")
 @click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True, help="TCP port to listen on.")
-@click.option("--bind", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
-def serve(store_path, port, bind):
-    """Serve the store as a SPARQL endpoint (Oxigraph server) until Ctrl-C; needs mobkg[server]."""
-    from .server import OxigraphServer
+@click.option("--bind", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0: every interface; warns unless loopback).")
+@click.option("--writable", is_flag=True,
+              help="Accept SPARQL UPDATE and Graph Store writes (for build --endpoint); refused by default.")
+def serve(store_path, port, bind, writable):
+    """Serve the store as a read-only SPARQL endpoint (Oxigraph server) until Ctrl-C; needs mobkg[server]."""
+    from .server import OxigraphServer, is_loopback
 
-    with reported(), OxigraphServer(store_path, port=port, bind=bind) as server:
-        click.echo(f"serving {_one_line(os.path.abspath(store_path))} at {server.url} (SPARQL: {server.url}/query, "
-                   f"graphs: {server.url}/store); use --endpoint {server.url}; Ctrl-C stops")
+    with reported(), OxigraphServer(store_path, port=port, bind=bind, writable=writable) as server:
+        if not is_loopback(bind):
+            click.echo(f"warning: listening on {_one_line(bind)}, not loopback: anyone who can reach port {port} "
+                       f"can query the store{' and change it (--writable)' if writable else ''}", err=True)
+        mode = "writable" if writable else "read-only (writes refused; --writable accepts them)"
+        click.echo(f"serving {_one_line(os.path.abspath(store_path))} {mode} at {server.url} "
+                   f"(SPARQL: {server.url}/query); use --endpoint {server.url}; Ctrl-C stops")
         status = server.wait()
     if status:
         raise click.ClickException(f"the oxigraph server exited with status {status}")

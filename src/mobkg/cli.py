@@ -12,6 +12,7 @@ import functools
 import json
 import os
 import sys
+import warnings
 
 import click
 
@@ -85,6 +86,13 @@ def _chosen_store(store_path: str, endpoint: str | None) -> tuple[str, str | Non
         if not (endpoint or "").strip():
             raise click.BadParameter("an empty URL; give the server's URL, e.g. http://127.0.0.1:7878",
                                      param_hint="--endpoint")
+        from .stores.endpoint import redact
+
+        if redact(endpoint) != endpoint.strip():  # a user name or password in the URL
+            raise click.BadParameter(
+                f"{_one_line(redact(endpoint))}: no credentials on the command line (other users see them in ps, "
+                "the shell keeps them in its history); set MOBKG_ENDPOINT_TOKEN, or MOBKG_ENDPOINT_USER and "
+                "MOBKG_ENDPOINT_PASSWORD, or [remote] in the config file", param_hint="--endpoint")
     elif explicit_store:
         endpoint = None  # the command line says which store; MOBKG_ENDPOINT is only a default
     return store_path, endpoint
@@ -113,8 +121,15 @@ def write_reported(output: str, data: bytes, what: str = "") -> None:
 
 @contextlib.contextmanager
 def opened(store_path: str, endpoint: str | None, *, read_only: bool = False):
-    with reported():
+    from .stores.settings import InsecureEndpointWarning
+
+    with reported(), warnings.catch_warnings(record=True) as warned:
+        warnings.simplefilter("always", InsecureEndpointWarning)
         store = open_store(store_path, endpoint=endpoint, read_only=read_only)
+    for warning in warned:
+        if issubclass(warning.category, InsecureEndpointWarning):
+            click.echo(f"warning: {_one_line(str(warning.message))}", err=True)
+    with reported():
         try:
             yield store
         finally:

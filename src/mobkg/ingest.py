@@ -68,7 +68,7 @@ from rdflib import RDF, Graph
 from rdflib.namespace import SH
 
 from .build import build_release_graph, release_iri, source_iri
-from .errors import InvalidRelease, LexiconError, MobkgError, ReleaseError, ReleaseFault, ShapeViolation
+from .errors import InvalidRelease, LexiconError, MobkgError, ReleaseError, ReleaseFault, ShapeViolation, StoreError
 from .extract import extract_release
 from .extract.lexicon import load_lexicon
 from .extract.pipeline import ExtractionFault
@@ -373,9 +373,19 @@ class _Run:
 
     def flush(self) -> None:
         if self.pending:
-            self.store.replace_graphs(list(self.pending.values()))
+            try:
+                self.store.replace_graphs(list(self.pending.values()))
+            except StoreError as error:
+                raise type(error)(f"{error}; {self._landed()}") from None
             self.flushed.update(self.pending)
             self.pending.clear()
+
+    def _landed(self) -> str:
+        """Which releases a failed write leaves in the store: the batches before it, whole; this one whole or not at all."""
+        kept = len(self.flushed)
+        before = f"the {kept} release{'s' if kept != 1 else ''} written by the batches before it stay" if kept \
+            else "no batch was written before it"
+        return f"{before}; this batch of {len(self.pending)} was not confirmed: build again to finish"
 
     def summary(self, files: int, skipped: list[ReleaseError]) -> IngestSummary:
         """What this build did (a release is counted once, under the identity it ended up with)."""

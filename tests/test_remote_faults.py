@@ -216,7 +216,7 @@ def test_batches_before_the_failed_one_stay_and_the_error_says_how_many(served, 
                faulty=second_update) as running, pytest.raises(StoreError) as raised:
         ingest([BATCH], RemoteStore(running.url), batch_size=1)
     message = str(raised.value)
-    assert "HTTP 500" in message and "the 1 release written by the batches before it stay" in message
+    assert "HTTP 500" in message and "the earlier batches (1 release) were written; this batch of 1 release was not confirmed" in message
     held = served.snapshot()[2]
     added = set(held) - set(expected["old"][2])
     assert len(added) == 1 and added <= set(expected["new"][2])  # exactly one new release, the first batch

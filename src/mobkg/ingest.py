@@ -382,10 +382,11 @@ class _Run:
 
     def _landed(self) -> str:
         """Which releases a failed write leaves in the store: the batches before it, whole; this one whole or not at all."""
-        kept = len(self.flushed)
-        before = f"the {kept} release{'s' if kept != 1 else ''} written by the batches before it stay" if kept \
-            else "no batch was written before it"
-        return f"{before}; this batch of {len(self.pending)} was not confirmed: build again to finish"
+        kept, pending = len(self.flushed), len(self.pending)
+        before = f"the earlier batches ({kept} release{'s' if kept != 1 else ''}) were written" if kept \
+            else "no earlier batch"
+        return f"{before}; this batch of {pending} release{'s' if pending != 1 else ''} was not confirmed: " \
+               "build again to finish"
 
     def summary(self, files: int, skipped: list[ReleaseError]) -> IngestSummary:
         """What this build did (a release is counted once, under the identity it ended up with)."""

@@ -275,3 +275,14 @@ def test_a_bind_beyond_loopback_is_warned_about_on_stderr(monkeypatch, tmp_path,
     assert result.exit_code == 0, result.output
     assert result.stderr == warned
     assert "warning" not in result.stdout
+
+
+@pytest.mark.server
+def test_a_build_into_the_default_server_is_refused_in_one_line_and_changes_nothing(built_store):
+    before = state(built_store)
+    with mobkg_serve(built_store) as (url, banner):
+        result = CliRunner().invoke(cli, ["build", str(RELEASES), "--endpoint", url, "--force"])
+    assert result.exit_code == 1 and result.output.count("\n") == 1, result.output
+    assert result.output.startswith(f"Error: {url}: HTTP 403 Forbidden for POST /update")
+    assert "`mobkg serve --writable` accepts them" in result.output
+    assert state(built_store) == before

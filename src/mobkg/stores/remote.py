@@ -201,13 +201,16 @@ class RemoteStore:
             f"{self.base}: HTTP {answer.status} {_one_line(answer.reason)[:80]} for {method} {path}"
             + (f": {detail}" if detail else "")
             + ("; check the endpoint URL and paths" if answer.status in {404, 405} else "")
-            + (self._access_hint() if answer.status in {401, 403} else "")
+            + (self._access_hint(answer.status, url) if answer.status in {401, 403} else "")
         )
 
-    def _access_hint(self) -> str:
+    def _access_hint(self, status: int, url: str) -> str:
+        """What to do about a 401 or 403: which credentials were refused, or how to send some."""
         if self._headers or self.endpoint.authorization:
             source = "the URL" if self.endpoint.authorization else self._settings.source
             return f"; the server refused the credentials from {source}"
+        if status == 403 and url == self.update_url:
+            return "; the server refuses writes (a read-only server? `mobkg serve --writable` accepts them)"
         return (f"; no credentials were sent: set {ENV_PREFIX}TOKEN, or {ENV_PREFIX}USER and {ENV_PREFIX}PASSWORD, "
                 f"or put them in [remote] of {config_path()[0]}")
 

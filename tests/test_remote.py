@@ -400,6 +400,20 @@ def test_credentials_in_the_url_and_in_the_settings_are_one_too_many():
         RemoteStore("http://ana:pw@127.0.0.1:9", settings=RemoteSettings(token=TOKEN))
 
 
+def test_a_config_file_with_a_secret_that_others_can_read_is_warned_about(tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text(f'[remote]\ntoken = "{TOKEN}"\n', encoding="utf-8")
+    config.chmod(0o644)
+    result = CliRunner().invoke(cli, ["stats", "--endpoint", f"http://127.0.0.1:{free_port()}"],
+                                env={"MOBKG_CONFIG": str(config)})
+    assert result.stderr.splitlines()[0] == f"warning: {config} holds a secret and other users can read it; chmod 600 {config}"
+    config.chmod(0o600)
+    result = CliRunner().invoke(cli, ["stats", "--endpoint", f"http://127.0.0.1:{free_port()}"],
+                                env={"MOBKG_CONFIG": str(config)})
+    assert "warning" not in result.stderr and "connection refused" in result.stderr
+    assert TOKEN not in result.output
+
+
 def test_credentials_over_plain_http_beyond_loopback_are_warned_about():
     with pytest.warns(InsecureEndpointWarning, match="credentials are sent unencrypted over http to sparql.example"):
         RemoteStore("http://sparql.example/ds", settings=RemoteSettings(token=TOKEN))  # nothing is sent

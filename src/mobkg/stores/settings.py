@@ -29,6 +29,7 @@ import os
 import ssl
 import tomllib
 import urllib.parse
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -224,7 +225,17 @@ def _read_table(path: Path, named: bool) -> dict[str, object]:
         wanted = bool if key == "verify_tls" else str
         if not isinstance(value, wanted):
             raise EndpointError(f"{path}: [{_TABLE}] {key} must be {'true or false' if wanted is bool else 'a string'}")
+    if any(key in table for key in _SECRET_KEYS) and _readable_by_others(path):
+        warnings.warn(f"{path} holds a secret and other users can read it; chmod 600 {path}",
+                      InsecureEndpointWarning, stacklevel=2)
     return table
+
+
+def _readable_by_others(path: Path) -> bool:
+    try:
+        return bool(path.stat().st_mode & 0o077)
+    except OSError:
+        return False
 
 
 def _loopback(url: str) -> bool:

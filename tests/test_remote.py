@@ -341,6 +341,7 @@ def test_basic_credentials_and_split_urls_from_the_config_file(endpoint, tmp_pat
         config.write_text(f'[remote]\nuser = "ana"\npassword = "{PASSWORD}"\n'
                           f'query_url = "{split.url}/ds/sparql"\nupdate_url = "{split.url}/ds/sparql-update"\n'
                           f'graph_store_url = "{split.url}/ds/data"\n', encoding="utf-8")
+        config.chmod(0o600)
         env = {"MOBKG_CONFIG": str(config)}
         built = CliRunner().invoke(cli, ["build", str(RELEASES), "--endpoint", f"{split.url}/ds"], env=env)
         assert built.exit_code == 0, built.output
@@ -385,6 +386,7 @@ def test_a_config_file_named_but_missing_is_a_usage_error(tmp_path):
 def test_the_environment_wins_over_the_config_file_and_secrets_stay_out_of_reprs(tmp_path):
     config = tmp_path / "config.toml"
     config.write_text(f'[remote]\ntoken = "{TOKEN}"\nquery_url = "http://127.0.0.1:9/from-file"\n', encoding="utf-8")
+    config.chmod(0o600)
     environ = {"MOBKG_CONFIG": str(config), "MOBKG_ENDPOINT_QUERY_URL": "http://127.0.0.1:9/from-env"}
     settings = remote_settings(environ)
     assert (settings.token, settings.query_url) == (TOKEN, "http://127.0.0.1:9/from-env")

@@ -158,6 +158,7 @@ def writes(url: str, source: str) -> dict[str, tuple[str, str, dict, bytes]]:
         "INSERT DATA": ("POST", f"{url}/update", update, f"INSERT DATA {{ {EXTRA} }}".encode()),
         "DELETE WHERE": ("POST", f"{url}/update", update, b"DELETE WHERE { ?s ?p ?o }"),
         "DROP ALL": ("POST", f"{url}/update", update, b"DROP ALL"),
+        "CLEAR ALL": ("POST", f"{url}/update", update, b"CLEAR ALL"),
         "LOAD": ("POST", f"{url}/update", update, f"LOAD <{source}>".encode()),
         "LOAD INTO GRAPH": ("POST", f"{url}/update", update, f"LOAD <{source}> INTO GRAPH <urn:intruder:g>".encode()),
         "update as a form": ("POST", f"{url}/update", {"Content-Type": "application/x-www-form-urlencoded"},

@@ -67,3 +67,13 @@ def opened_store(path):
         yield store
     finally:
         store.close()
+
+
+@pytest.fixture(autouse=True)
+def no_remote_settings_from_this_machine(monkeypatch):
+    """A developer's own ~/.config/mobkg/config.toml or MOBKG_ENDPOINT_* never reach a test (nor its fake servers)."""
+    import os
+
+    for name in [name for name in os.environ if name.startswith("MOBKG_ENDPOINT_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("MOBKG_CONFIG", os.devnull)

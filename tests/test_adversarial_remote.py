@@ -360,7 +360,7 @@ def test_credentials_are_sent_as_basic_auth_and_never_shown():
         store = RemoteStore(secret)
         with pytest.raises(StoreError) as raised:
             store.graph_names()
-        result = invoke("stats", "--endpoint", secret)
+        result = invoke("stats", env={"MOBKG_ENDPOINT": secret})  # from the environment: never from argv
     shown = server.url.replace("http://", "http://ana:***@")
     assert str(raised.value).startswith(f"{shown}: HTTP 500") and "cret" not in str(raised.value)
     assert "cret" not in repr(store) and "cret" not in store.location
@@ -369,6 +369,14 @@ def test_credentials_are_sent_as_basic_auth_and_never_shown():
     expected = "Basic " + base64.b64encode(b"ana:s@cret").decode()
     assert {s.headers.get("Authorization") for s in server.seen} == {expected}
     assert all("@" not in s.path for s in server.seen)
+
+
+def test_credentials_on_the_command_line_are_refused_before_anything_is_sent():
+    with fake_server(lambda h, r: answer(h, 200, NO_HASHES)) as server:
+        result = invoke("stats", "--endpoint", server.url.replace("http://", "http://ana:s3cret@"))
+    line = assert_one_line_error(result, exit_code=2)
+    assert "no credentials on the command line" in line and "MOBKG_ENDPOINT_PASSWORD" in line
+    assert "s3cret" not in result.output and server.seen == []
 
 
 @pytest.mark.parametrize("url", ["http://ana:s3cret@127.0.0.1:{port}", "http://tok3n@127.0.0.1:{port}",

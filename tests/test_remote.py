@@ -1,15 +1,20 @@
 """RemoteStore against a real Oxigraph server (started by mobkg.server), checked against the embedded store.
 
-Tests marked ``server`` start ``oxigraph serve`` on 127.0.0.1 with a free port and a
+Tests marked ``server`` start a writable ``oxigraph serve`` on 127.0.0.1 with a free port and a
 temporary store folder. The others talk to tiny in-process HTTP servers that misbehave
 on purpose (errors, junk, silence).
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import http.server
+import os
+import shutil
 import socket
+import ssl
+import subprocess
 import threading
 from pathlib import Path
 
@@ -19,6 +24,7 @@ from click.testing import CliRunner
 from rdflib import RDF, Graph, Literal, URIRef
 
 from mobkg import (
+    EndpointError,
     ExportFormat,
     QueryError,
     StoreError,
@@ -31,7 +37,10 @@ from mobkg import (
 from mobkg.cli import cli
 from mobkg.server import OxigraphServer
 from mobkg.stores.remote import RemoteStore
+from mobkg.stores.settings import InsecureEndpointWarning, RemoteSettings, config_path, remote_settings
 from mobkg.vocab import MOB
+
+from loopback_proxy import proxy
 
 DATA = Path(__file__).parent / "data" / "remote"
 RELEASES = DATA / "releases"
@@ -48,7 +57,7 @@ def free_port() -> int:
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
-    with OxigraphServer(tmp_path_factory.mktemp("oxigraph") / "store", port=free_port()) as running:
+    with OxigraphServer(tmp_path_factory.mktemp("oxigraph") / "store", port=free_port(), writable=True) as running:
         yield running
 
 
@@ -268,3 +277,203 @@ def test_a_graph_that_is_not_rdf_is_refused_before_anything_is_sent():
     with misbehaving_server(500, b"must not be called") as url, \
             pytest.raises(StoreError, match="cannot be written.*nothing was changed"):
         RemoteStore(url).replace_graphs([broken])
+
+
+# -- authenticated servers: credentials from the environment or the config file --------------------
+
+TOKEN = "tok-7f3a9c1e5b"
+PASSWORD = "pw-c0rrect-h0rse"
+
+
+def basic(user: str, password: str) -> str:
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+
+
+def assert_secret_never_shown(result, *secrets: str) -> None:
+    for secret in (*secrets, base64.b64encode(f"ana:{PASSWORD}".encode()).decode()):
+        assert secret not in result.output and secret not in (result.stderr or ""), result.output
+
+
+@pytest.mark.server
+def test_a_server_that_wants_a_token_refuses_a_build_without_it_in_one_line(endpoint, tmp_path):
+    with proxy(endpoint, authorization=f"Bearer {TOKEN}") as guarded:
+        result = CliRunner().invoke(cli, ["build", str(RELEASES), "--endpoint", guarded.url])
+    assert result.exit_code == 1, result.output
+    assert result.output.count("\n") == 1 and result.output.startswith(f"Error: {guarded.url}: HTTP 401 Unauthorized")
+    assert "no credentials were sent: set MOBKG_ENDPOINT_TOKEN" in result.output
+    assert RemoteStore(endpoint).graph_names() == []
+
+
+@pytest.mark.server
+def test_with_the_token_from_the_environment_the_build_lands(endpoint, tmp_path):
+    with proxy(endpoint, authorization=f"Bearer {TOKEN}") as guarded:
+        env = {"MOBKG_ENDPOINT": guarded.url, "MOBKG_ENDPOINT_TOKEN": TOKEN}
+        built = CliRunner().invoke(cli, ["build", str(RELEASES)], env=env)
+        stats = CliRunner().invoke(cli, ["stats"], env=env)
+    assert built.exit_code == 0 and stats.exit_code == 0, built.output + stats.output
+    assert RemoteStore(endpoint).dump_nquads() == embedded_build(tmp_path, [RELEASES])
+    assert {r.headers.get("Authorization") for r in guarded.seen} == {f"Bearer {TOKEN}"}
+    assert {"query", "update"} <= set(guarded.kinds())
+    assert_secret_never_shown(built, TOKEN)
+    assert_secret_never_shown(stats, TOKEN)
+
+
+@pytest.mark.server
+def test_a_wrong_token_is_refused_and_never_shown_even_when_the_server_repeats_it(endpoint):
+    wrong = "tok-wrong-0d15ea5e"
+    with proxy(endpoint, authorization=f"Bearer {TOKEN}") as guarded:
+        result = CliRunner().invoke(cli, ["build", str(RELEASES), "--endpoint", guarded.url],
+                                    env={"MOBKG_ENDPOINT_TOKEN": wrong})
+    assert guarded.seen and guarded.seen[0].headers["Authorization"] == f"Bearer {wrong}"  # it was sent, and echoed
+    assert result.exit_code == 1 and result.output.count("\n") == 1, result.output
+    assert "HTTP 401" in result.output and "refused the credentials from the environment" in result.output
+    assert "denied: got ***" in result.output
+    assert_secret_never_shown(result, wrong)
+    assert RemoteStore(endpoint).graph_names() == []
+
+
+@pytest.mark.server
+def test_basic_credentials_and_split_urls_from_the_config_file(endpoint, tmp_path):
+    """A server that splits its endpoints (here /sparql, /sparql-update, /data) and wants HTTP basic auth."""
+    routes = {"/ds/sparql-update": "/update", "/ds/sparql": "/query", "/ds/data": "/store"}
+    with proxy(endpoint, authorization=basic("ana", PASSWORD), routes=routes) as split:
+        config = tmp_path / "config.toml"
+        config.write_text(f'[remote]\nuser = "ana"\npassword = "{PASSWORD}"\n'
+                          f'query_url = "{split.url}/ds/sparql"\nupdate_url = "{split.url}/ds/sparql-update"\n'
+                          f'graph_store_url = "{split.url}/ds/data"\n', encoding="utf-8")
+        config.chmod(0o600)
+        env = {"MOBKG_CONFIG": str(config)}
+        built = CliRunner().invoke(cli, ["build", str(RELEASES), "--endpoint", f"{split.url}/ds"], env=env)
+        assert built.exit_code == 0, built.output
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("MOBKG_CONFIG", str(config))
+            remote = RemoteStore(f"{split.url}/ds")
+            names = remote.graph_names()
+            through_graph_store = [set(remote.graph(name)) for name in names]
+            missing = remote.graph("https://w3id.org/mobkg/release/none")
+    direct = RemoteStore(endpoint)
+    assert direct.dump_nquads() == embedded_build(tmp_path, [RELEASES])
+    assert through_graph_store == [set(direct.graph(name)) for name in names] and len(names) == 2
+    assert len(missing) == 0
+    assert {r.path.split("?")[0] for r in split.seen} == set(routes)
+    assert_secret_never_shown(built, PASSWORD)
+
+
+@pytest.mark.parametrize("text, message", [
+    ('[remote]\ntoken = "x"\nuser = "ana"\npassword = "y"\n', "both a bearer token and a user/password"),
+    ('[remote]\nuser = "ana"\n', "a user without a password"),
+    ('[remote]\ntokken = "x"\n', "unknown key 'tokken' in [remote]"),
+    ('[remote]\nverify_tls = "no"\n', "verify_tls must be true or false"),
+    ('[remote\ntoken = "x"\n', "not a TOML config file"),
+    ('remote = 3\n', "[remote] must be a table"),
+    ('[remote]\nquery_url = "ftp://h/q"\n', "not an http(s) URL"),
+    ('[remote]\nupdate_url = "http://ana:s3cret-pw@h/u"\n', "update_url holds credentials"),
+])
+def test_a_bad_config_file_is_a_one_line_usage_error(tmp_path, text, message):
+    config = tmp_path / "config.toml"
+    config.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["stats", "--endpoint", "http://127.0.0.1:9"], env={"MOBKG_CONFIG": str(config)})
+    assert result.exit_code == 2 and result.output.count("\n") == 1, result.output
+    assert message in result.output and "s3cret" not in result.output
+
+
+def test_a_config_file_named_but_missing_is_a_usage_error(tmp_path):
+    result = CliRunner().invoke(cli, ["stats", "--endpoint", "http://127.0.0.1:9"],
+                                env={"MOBKG_CONFIG": str(tmp_path / "nope.toml")})
+    assert result.exit_code == 2 and "no such file" in result.output
+
+
+def test_the_environment_wins_over_the_config_file_and_secrets_stay_out_of_reprs(tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text(f'[remote]\ntoken = "{TOKEN}"\nquery_url = "http://127.0.0.1:9/from-file"\n', encoding="utf-8")
+    config.chmod(0o600)
+    environ = {"MOBKG_CONFIG": str(config), "MOBKG_ENDPOINT_QUERY_URL": "http://127.0.0.1:9/from-env"}
+    settings = remote_settings(environ)
+    assert (settings.token, settings.query_url) == (TOKEN, "http://127.0.0.1:9/from-env")
+    store = RemoteStore("http://127.0.0.1:9", settings=settings)
+    assert store.query_url == "http://127.0.0.1:9/from-env" and store.update_url == "http://127.0.0.1:9/update"
+    assert TOKEN not in repr(settings) and TOKEN not in repr(store) and TOKEN not in repr(store.endpoint)
+    assert remote_settings({"MOBKG_CONFIG": os.devnull}) == RemoteSettings(source="no settings")
+    assert config_path({"HOME": "/home/ana"}) == (Path("/home/ana/.config/mobkg/config.toml"), False)
+
+
+def test_credentials_in_the_url_and_in_the_settings_are_one_too_many():
+    with pytest.raises(EndpointError, match="credentials in the URL and in arguments"):
+        RemoteStore("http://ana:pw@127.0.0.1:9", settings=RemoteSettings(token=TOKEN))
+
+
+def test_a_config_file_with_a_secret_that_others_can_read_is_warned_about(tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text(f'[remote]\ntoken = "{TOKEN}"\n', encoding="utf-8")
+    config.chmod(0o644)
+    result = CliRunner().invoke(cli, ["stats", "--endpoint", f"http://127.0.0.1:{free_port()}"],
+                                env={"MOBKG_CONFIG": str(config)})
+    assert result.stderr.splitlines()[0] == f"warning: {config} holds a secret and other users can read it; chmod 600 {config}"
+    config.chmod(0o600)
+    result = CliRunner().invoke(cli, ["stats", "--endpoint", f"http://127.0.0.1:{free_port()}"],
+                                env={"MOBKG_CONFIG": str(config)})
+    assert "warning" not in result.stderr and "connection refused" in result.stderr
+    assert TOKEN not in result.output
+
+
+def test_credentials_over_plain_http_beyond_loopback_are_warned_about():
+    with pytest.warns(InsecureEndpointWarning, match="credentials are sent unencrypted over http to sparql.example"):
+        RemoteStore("http://sparql.example/ds", settings=RemoteSettings(token=TOKEN))  # nothing is sent
+
+
+# -- TLS: verified by default --------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory):
+    """A self-signed certificate for 127.0.0.1, made with the openssl command."""
+    if shutil.which("openssl") is None:
+        pytest.skip("the openssl command is not installed (apt-get install openssl)")
+    folder = tmp_path_factory.mktemp("tls")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", folder / "key.pem", "-out", folder / "cert.pem"],
+                   check=True, capture_output=True, timeout=60)
+    return folder / "cert.pem", folder / "key.pem"
+
+
+@contextlib.contextmanager
+def https_server(certificate):
+    """A loopback HTTPS server answering every query as an ASK that holds."""
+    body = b'{"head":{},"boolean":true}'
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(*certificate)
+    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"https://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_tls_is_verified_by_default_and_a_ca_file_or_an_explicit_opt_out_lets_it_through(certificate):
+    with https_server(certificate) as url:
+        refused = CliRunner().invoke(cli, ["query", "ASK {}", "--endpoint", url])
+        trusted = CliRunner().invoke(cli, ["query", "ASK {}", "--endpoint", url],
+                                     env={"MOBKG_ENDPOINT_CA_FILE": str(certificate[0])})
+        unverified = CliRunner().invoke(cli, ["query", "ASK {}", "--endpoint", url],
+                                        env={"MOBKG_ENDPOINT_VERIFY_TLS": "0"})
+    assert refused.exit_code == 1 and refused.output.startswith(f"Error: {url}: TLS failed"), refused.output
+    assert "CERTIFICATE_VERIFY_FAILED" in refused.output and refused.output.count("\n") == 1
+    assert trusted.exit_code == 0 and "warning" not in trusted.output, trusted.output
+    assert unverified.exit_code == 0, unverified.output
+    assert unverified.stderr == (f"warning: {url}: TLS certificates are not verified (MOBKG_ENDPOINT_VERIFY_TLS or "
+                                 "verify_tls is off): anyone on the network path can pose as the server\n")

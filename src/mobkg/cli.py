@@ -12,6 +12,7 @@ import functools
 import json
 import os
 import sys
+import warnings
 
 import click
 
@@ -84,6 +85,13 @@ def _chosen_store(store_path: str, endpoint: str | None) -> tuple[str, str | Non
         if not (endpoint or "").strip():
             raise click.BadParameter("an empty URL; give the server's URL, e.g. http://127.0.0.1:7878",
                                      param_hint="--endpoint")
+        from .stores.endpoint import redact
+
+        if redact(endpoint) != endpoint.strip():  # a user name or password in the URL
+            raise click.BadParameter(
+                f"{_one_line(redact(endpoint))}: no credentials on the command line (other users see them in ps, "
+                "the shell keeps them in its history); set MOBKG_ENDPOINT_TOKEN, or MOBKG_ENDPOINT_USER and "
+                "MOBKG_ENDPOINT_PASSWORD, or [remote] in the config file", param_hint="--endpoint")
     elif explicit_store:
         endpoint = None  # the command line says which store; MOBKG_ENDPOINT is only a default
     return store_path, endpoint
@@ -113,9 +121,15 @@ def write_reported(output: str, data: bytes, what: str = "") -> None:
 @contextlib.contextmanager
 def opened(store_path: str, endpoint: str | None, *, read_only: bool = False):
     from .stores import open_store
+    from .stores.settings import InsecureEndpointWarning
 
-    with reported():
+    with reported(), warnings.catch_warnings(record=True) as warned:
+        warnings.simplefilter("always", InsecureEndpointWarning)
         store = open_store(store_path, endpoint=endpoint, read_only=read_only)
+    for warning in warned:
+        if issubclass(warning.category, InsecureEndpointWarning):
+            click.echo(f"warning: {_one_line(str(warning.message))}", err=True)
+    with reported():
         try:
             yield store
         finally:
@@ -321,16 +335,23 @@ def eval_command(gold_dir, releases_dir, as_json, verbose):
 
 @cli.command()
 @click.option("--store", "store_path", default="mobkg-store", show_default=True, type=click.Path(),
-              help="Folder of the on-disk store to serve (created if missing).")
+              help="Folder of the on-disk store to serve (must exist, unless --writable).")
 @click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True, help="TCP port to listen on.")
-@click.option("--bind", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
-def serve(store_path, port, bind):
-    """Serve the store as a SPARQL endpoint (Oxigraph server) until Ctrl-C; needs mobkg[server]."""
-    from .server import OxigraphServer
+@click.option("--bind", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0: every interface; warns unless loopback).")
+@click.option("--writable", is_flag=True,
+              help="Accept SPARQL UPDATE and Graph Store writes (for build --endpoint); refused by default.")
+def serve(store_path, port, bind, writable):
+    """Serve the store as a read-only SPARQL endpoint (Oxigraph server) until Ctrl-C; needs mobkg[server]."""
+    from .server import OxigraphServer, is_loopback
 
-    with reported(), OxigraphServer(store_path, port=port, bind=bind) as server:
-        click.echo(f"serving {_one_line(os.path.abspath(store_path))} at {server.url} (SPARQL: {server.url}/query, "
-                   f"graphs: {server.url}/store); use --endpoint {server.url}; Ctrl-C stops")
+    with reported(), OxigraphServer(store_path, port=port, bind=bind, writable=writable) as server:
+        if not is_loopback(bind):
+            click.echo(f"warning: listening on {_one_line(bind)}, not loopback: anyone who can reach port {port} "
+                       f"can query the store{' and change it (--writable)' if writable else ''}", err=True)
+        mode = "writable" if writable else "read-only (writes refused; --writable accepts them)"
+        click.echo(f"serving {_one_line(os.path.abspath(store_path))} {mode} at {server.url} "
+                   f"(SPARQL: {server.url}/query); use --endpoint {server.url}; Ctrl-C stops")
         status = server.wait()
     if status:
         raise click.ClickException(f"the oxigraph server exited with status {status}")

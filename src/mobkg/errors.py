@@ -8,7 +8,7 @@ turns each into a one-line message and an exit code, never a traceback::
     │   ├── ReleaseFault        exit 1   an internal error while processing one release (a bug)
     │   └── InvalidRelease      exit 3   a release's extracted graph violates the shapes
     ├── StoreError              exit 1   the store cannot be opened, locked, reached or written
-    │   └── EndpointError       exit 2   a remote endpoint's URL (or its limits) is malformed
+    │   └── EndpointError       exit 2   a remote endpoint's URL, limits or settings are malformed
     ├── LexiconError            exit 1   a lexicon or pattern file an analyst edited is invalid
     ├── OutputError             exit 1   an export or page cannot be written where -o points
     ├── LoadError               exit 1   an RDF file to load is missing, malformed or not release graphs

@@ -68,7 +68,7 @@ from rdflib import RDF, Graph
 from rdflib.namespace import SH
 
 from .build import build_release_graph, release_iri, source_iri
-from .errors import InvalidRelease, LexiconError, MobkgError, ReleaseError, ReleaseFault, ShapeViolation
+from .errors import InvalidRelease, LexiconError, MobkgError, ReleaseError, ReleaseFault, ShapeViolation, StoreError
 from .extract import extract_release
 from .extract.lexicon import load_lexicon
 from .extract.pipeline import ExtractionFault
@@ -378,9 +378,20 @@ class _Run:
 
     def flush(self) -> None:
         if self.pending:
-            self.store.replace_graphs(list(self.pending.values()))
+            try:
+                self.store.replace_graphs(list(self.pending.values()))
+            except StoreError as error:
+                raise type(error)(f"{error}; {self._landed()}") from None
             self.flushed.update(self.pending)
             self.pending.clear()
+
+    def _landed(self) -> str:
+        """Which releases a failed write leaves in the store: the batches before it, whole; this one whole or not at all."""
+        kept, pending = len(self.flushed), len(self.pending)
+        before = f"the earlier batches ({kept} release{'s' if kept != 1 else ''}) were written" if kept \
+            else "no earlier batch"
+        return f"{before}; this batch of {pending} release{'s' if pending != 1 else ''} was not confirmed: " \
+               "build again to finish"
 
     def summary(self, files: int, skipped: list[ReleaseError]) -> IngestSummary:
         """What this build did (a release is counted once, under the identity it ended up with)."""

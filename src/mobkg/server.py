@@ -4,17 +4,28 @@ The ``oxigraph`` command comes from the PyPI package ``oxigraph`` (extra
 ``mobkg[server]``). It opens the same on-disk format as the embedded store, so
 ``mobkg serve --store DIR`` publishes a store built with ``mobkg build --store
 DIR`` as it is (release graphs, and the merged graph as the default graph that
-queries read); while it runs, build into it with ``mobkg build --endpoint URL``
-(the server holds the store's lock)::
+queries read).
+
+Read-only unless asked: by default the server is ``oxigraph serve-read-only``,
+which answers every write -- SPARQL UPDATE (``INSERT``, ``DELETE``, ``LOAD``,
+``CLEAR``, ``DROP``...) and every Graph Store ``PUT`` / ``POST`` / ``DELETE`` --
+with HTTP 403, so nobody who can reach the port can change the graph around the
+shapes and the provenance. ``writable=True`` (``mobkg serve --writable``) serves
+``oxigraph serve`` instead, for ``mobkg build --endpoint URL``. Either way the
+server holds the store's lock, so no other mobkg process writes to the folder
+while it is served. It listens on 127.0.0.1 unless ``bind`` says otherwise::
 
     >>> server_command("mobkg-store", port=7979)[1:]
-    ['serve', '--location', 'mobkg-store', '--bind', '127.0.0.1:7979']
+    ['serve-read-only', '--location', 'mobkg-store', '--bind', '127.0.0.1:7979']
+    >>> server_command("mobkg-store", port=7979, writable=True)[1]
+    'serve'
 """
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import ipaddress
 import os
 import shutil
 import signal
@@ -32,7 +43,7 @@ from pathlib import Path
 from .errors import StoreError
 from .stores.folder import StoreFolder
 
-__all__ = ["OxigraphServer", "oxigraph_executable", "server_command", "DEFAULT_PORT"]
+__all__ = ["OxigraphServer", "oxigraph_executable", "server_command", "is_loopback", "DEFAULT_PORT"]
 
 DEFAULT_PORT = 7878
 
@@ -54,23 +65,44 @@ def oxigraph_executable() -> str:
 
 
 def server_command(store: str | os.PathLike, *, port: int = DEFAULT_PORT, bind: str = "127.0.0.1",
-                   executable: str = "oxigraph") -> list[str]:
-    """The command line that serves ``store`` on ``bind:port``."""
-    return [executable, "serve", "--location", str(store), "--bind", f"{bind}:{port}"]
+                   executable: str = "oxigraph", writable: bool = False) -> list[str]:
+    """The command line that serves ``store`` on ``bind:port``, read-only unless ``writable``."""
+    host = f"[{bind}]" if ":" in bind else bind
+    mode = "serve" if writable else "serve-read-only"
+    return [executable, mode, "--location", str(store), "--bind", f"{host}:{port}"]
+
+
+def is_loopback(bind: str) -> bool:
+    """Whether ``bind`` is an address only this machine can reach (127.0.0.0/8, ``::1``, ``localhost``).
+
+    >>> is_loopback("127.0.0.1"), is_loopback("::1"), is_loopback("0.0.0.0")
+    (True, True, False)
+    """
+    if bind.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(bind.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to any interface
 
 
 class OxigraphServer:
     """An Oxigraph server process over a store folder; a context manager that stops it on exit.
 
+    Read-only (every write refused with HTTP 403) unless ``writable``; a read-only server
+    needs a store that exists, a writable one creates a missing folder.
+
     >>> server = OxigraphServer("mobkg-store", port=7979)
-    >>> server.url
-    'http://127.0.0.1:7979'
+    >>> server.url, server.writable
+    ('http://127.0.0.1:7979', False)
     """
 
-    def __init__(self, store: str | os.PathLike, *, port: int = DEFAULT_PORT, bind: str = "127.0.0.1"):
+    def __init__(self, store: str | os.PathLike, *, port: int = DEFAULT_PORT, bind: str = "127.0.0.1",
+                 writable: bool = False):
         self.store = Path(store)
         self.port = port
         self.bind = bind
+        self.writable = writable
         host = "127.0.0.1" if bind in {"0.0.0.0", ""} else ("[::1]" if bind == "::" else bind)
         self.url = f"http://{host}:{port}"
         self.process: subprocess.Popen | None = None
@@ -83,15 +115,17 @@ class OxigraphServer:
 
         Polls the query endpoint at most ``attempts`` times, ``interval`` seconds apart.
 
-        :raises StoreError: if the store is not a folder, the command is missing,
-            the server exits (port in use, store locked) or never answers.
+        :raises StoreError: if the store is not a folder (or, read-only, holds no store yet),
+            the command is missing, the server exits (port in use, store locked) or never answers.
         """
         _check_port_free(self.bind, self.port)
         # The same folder rules as the embedded store (a user's folder is refused untouched), and
-        # the folder stays locked, by this process, while the server runs.
-        self._folder = StoreFolder.check(self.store, read_only=False)
+        # the folder stays locked, by this process, while the server runs: even a read-only
+        # server, since RocksDB does not define what a reader sees while another process writes.
+        self._folder = StoreFolder.check(self.store, read_only=not self.writable, lock=True)
         try:
-            command = server_command(self.store, port=self.port, bind=self.bind, executable=oxigraph_executable())
+            command = server_command(self.store, port=self.port, bind=self.bind, executable=oxigraph_executable(),
+                                     writable=self.writable)
             # A file, not a pipe: nobody reads a long-running server's pipe, and a full one would block it.
             self._log = tempfile.TemporaryFile()
             self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=self._log,
@@ -108,9 +142,10 @@ class OxigraphServer:
                 raise StoreError(f"{self.url}: the oxigraph server exited at start ({reason}); "
                                  "is the port in use or the store open in another process?")
             if self.answers() and self.process.poll() is None:
-                self._served = True
+                self._served = self.writable  # only a writer adds table files to record
                 try:
-                    self._folder.mark()
+                    if self.writable:
+                        self._folder.mark()
                 except StoreError:
                     self.stop()
                     raise

@@ -5,7 +5,8 @@ control characters, a bad port or IPv6 literal, a query string) is refused when
 the store is opened, with :class:`~mobkg.errors.EndpointError` (exit 2).
 Credentials in the URL (``https://user:secret@host/``) are sent as HTTP Basic
 authentication and never shown: every message and ``repr`` uses
-:attr:`Endpoint.display`, ``https://user:***@host/``.
+:attr:`Endpoint.display`, ``https://user:***@host/``. (The command line refuses
+them; tokens and passwords come from :mod:`mobkg.stores.settings`.)
 
 :func:`exchange` makes one request and reads the whole answer, within limits:
 
@@ -157,11 +158,13 @@ def limits_from_environment(environ: Mapping[str, str] = os.environ) -> tuple[fl
 
 
 def exchange(endpoint: Endpoint, method: str, url: str, *, body: bytes | None = None,
-             headers: Mapping[str, str] | None = None, timeout: float, deadline: float, max_bytes: int) -> Answer:
+             headers: Mapping[str, str] | None = None, timeout: float, deadline: float, max_bytes: int,
+             tls: ssl.SSLContext | None = None) -> Answer:
     """Send one request to ``url`` (under ``endpoint``) and read its whole answer, within the limits.
 
     Any status is returned (a redirect is not followed); for a status that is not 2xx, only the
-    first 64 KiB of the body are read.
+    first 64 KiB of the body are read. ``https`` is verified with ``tls``, by default the
+    system's trust store; an ``Authorization`` in ``headers`` wins over the URL's credentials.
 
     :raises StoreError: if the server cannot be reached, breaks the protocol, goes silent for
         ``timeout`` seconds, does not finish within ``deadline`` seconds or answers more than
@@ -170,12 +173,12 @@ def exchange(endpoint: Endpoint, method: str, url: str, *, body: bytes | None = 
     parts = urllib.parse.urlsplit(url)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     sent = dict(headers or {})
-    if endpoint.authorization:
+    if endpoint.authorization and "Authorization" not in sent:
         sent["Authorization"] = endpoint.authorization
     connection: http.client.HTTPConnection
     if parts.scheme == "https":
         connection = http.client.HTTPSConnection(parts.hostname, parts.port, timeout=min(timeout, deadline),
-                                                 context=ssl.create_default_context())
+                                                 context=tls or ssl.create_default_context())
     else:
         connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=min(timeout, deadline))
     watchdog = _Watchdog(deadline)

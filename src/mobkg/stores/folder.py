@@ -62,10 +62,12 @@ class StoreFolder:
         self._lock_fd = lock_fd
 
     @classmethod
-    def check(cls, path: str | os.PathLike, *, read_only: bool) -> StoreFolder:
+    def check(cls, path: str | os.PathLike, *, read_only: bool, lock: bool | None = None) -> StoreFolder:
         """Check that ``path`` may be opened as a store, lock it for a writer, verify the record.
 
         A read-only check creates and changes nothing; a writer's creates a missing folder.
+        ``lock`` (default: ``not read_only``) takes the writer's lock all the same, for a
+        reader that must keep writers out (a read-only server).
 
         :raises StoreError: if the folder is missing (read-only), not a folder, not a mobkg
             store, in use by another writer, or holds a table file that differs from its record.
@@ -82,7 +84,7 @@ class StoreFolder:
                 raise StoreError(f"{path}: cannot create the store folder ({exc.strerror or exc})") from None
         # A writer locks first, so that of two builds started together the second is told the
         # store is in use, never that the half-created folder of the first is not a store.
-        lock_fd = None if read_only else _lock(target, path)
+        lock_fd = _lock(target, path) if (not read_only if lock is None else lock) else None
         try:
             marked, record = _checked_contents(target, path, read_only=read_only)
             _verify(target, str(path), record)

@@ -19,6 +19,17 @@ Endpoint URLs: ``RemoteStore`` accepts the server's base URL
 Paths default to Oxigraph's layout (``/query``, ``/update``); pass
 ``query_path`` / ``update_path`` for other servers, e.g. for a Fuseki dataset
 ``http://host:3030/ds`` the defaults already fit (``/ds/query``, ``/ds/update``).
+A server that splits them over hosts or prefixes takes whole URLs instead
+(``query_url`` / ``update_url`` / ``graph_store_url`` settings); a graph-store
+URL is only read from (one release graph, ``GET ?graph=``): every write goes
+through the update URL, one request per batch.
+
+Access (see :mod:`mobkg.stores.settings`): a bearer token or basic credentials,
+a CA file and the split URLs come from the environment or the config file,
+never the command line; ``https`` is verified unless ``verify_tls`` is off,
+which, like credentials sent over plain ``http`` beyond loopback, is warned
+about (:class:`~mobkg.stores.settings.InsecureEndpointWarning`). A secret never
+appears in a message, even one that repeats what the server answered.
 ``union_default_graph=True`` asks Oxigraph for the union of all graphs instead
 (only for data not written by mobkg: that union repeats a triple once per
 release that states it, and joins over it grow with the number of releases).
@@ -57,6 +68,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
+import urllib.parse
+import warnings
 from collections.abc import Iterator, Sequence
 
 import pyoxigraph as ox
@@ -68,6 +81,9 @@ from .answers import ANY, IRI, LITERAL, NODE, Expect, MalformedAnswer
 from .base import RELEASE_HASHES_QUERY, ClosingStore, QueryKind, QueryResult, QueryStream, StoredRelease, hashes_from_rows
 from .embedded import to_rdflib, update_text
 from .endpoint import Answer, exchange, limits_from_environment, parse_endpoint, redact
+from .settings import (
+    ENV_PREFIX, InsecureEndpointWarning, RemoteSettings, config_path, header_secrets, remote_settings, scrub,
+)
 
 __all__ = ["RemoteStore", "DEFAULT_TIMEOUT"]
 
@@ -91,9 +107,12 @@ class RemoteStore(ClosingStore):
 
     ``timeout`` bounds each silence of the server, ``deadline`` a whole request and
     ``max_response_bytes`` one answer; ``None`` takes ``MOBKG_REMOTE_DEADLINE`` /
-    ``MOBKG_REMOTE_MAX_BYTES`` from the environment, else 30 s / 1 GiB.
+    ``MOBKG_REMOTE_MAX_BYTES`` from the environment, else 30 s / 1 GiB. ``settings`` (credentials,
+    TLS, split URLs) default to :func:`~mobkg.stores.settings.remote_settings`: the environment
+    and the config file.
 
-    :raises EndpointError: if ``endpoint`` is not a well-formed http(s) URL, or a limit is not positive.
+    :raises EndpointError: if ``endpoint`` or a split URL is not a well-formed http(s) URL, a
+        limit is not positive, the settings are malformed, or credentials are given twice.
     """
 
     def __init__(
@@ -106,8 +125,13 @@ class RemoteStore(ClosingStore):
         query_path: str = "query",
         update_path: str = "update",
         union_default_graph: bool = False,
+        settings: RemoteSettings | None = None,
     ):
         self.endpoint = parse_endpoint(endpoint, query_path=query_path)
+        self._settings = remote_settings() if settings is None else settings
+        if self.endpoint.authorization and self._settings.authorization:
+            raise EndpointError(f"{self.endpoint.display}: credentials in the URL and in {self._settings.source}; "
+                                "keep one")
         self.base = self.endpoint.display
         """The endpoint as messages show it (credentials redacted)."""
         self.location = self.base
@@ -117,10 +141,17 @@ class RemoteStore(ClosingStore):
         self.max_response_bytes = default_max_bytes if max_response_bytes is None else max_response_bytes
         if not (self.timeout > 0 and self.deadline > 0 and self.max_response_bytes > 0):
             raise EndpointError(f"{self.base}: timeout, deadline and max_response_bytes must be positive")
-        self.query_url = self.endpoint.join(query_path)
+        self.query_url = self._settings.split_url("query_url") or self.endpoint.join(query_path)
         if union_default_graph:
             self.query_url += "?union-default-graph"
-        self.update_url = self.endpoint.join(update_path)
+        self.update_url = self._settings.split_url("update_url") or self.endpoint.join(update_path)
+        self.graph_store_url = self._settings.split_url("graph_store_url")
+        self._tls = self._settings.tls_context()
+        self._headers = {"Authorization": auth} if (auth := self._settings.authorization) else {}
+        self._secrets = self._settings.secrets + header_secrets(self.endpoint.authorization)
+        urls = [self.query_url, self.update_url, *([self.graph_store_url] if self.graph_store_url else [])]
+        for warning in self._settings.insecurities(urls, credentials=bool(auth or self.endpoint.authorization)):
+            warnings.warn(f"{self.base}: {warning}", InsecureEndpointWarning, stacklevel=3)
 
     def __repr__(self) -> str:
         return f"RemoteStore({self.base!r})"
@@ -128,19 +159,35 @@ class RemoteStore(ClosingStore):
     # -- HTTP -------------------------------------------------------------------------------
 
     def _request(self, method: str, url: str, *, body: bytes | None = None, content_type: str | None = None,
-                 accept: str | None = None) -> Answer:
-        """One HTTP exchange; its answer, which is always 2xx.
+                 accept: str | None = None, allow: frozenset[int] = frozenset()) -> Answer:
+        """One HTTP exchange; its answer, which is always 2xx (or a status in ``allow``).
 
         :raises StoreError: for every transport failure, redirect or HTTP error (QueryError for a rejected query).
         """
-        headers = {}
+        with self._scrubbed():
+            return self._exchange(method, url, body=body, content_type=content_type, accept=accept, allow=allow)
+
+    @contextlib.contextmanager
+    def _scrubbed(self) -> Iterator[None]:
+        """Take every secret out of the message of an error raised inside (it may quote the server)."""
+        try:
+            yield
+        except (StoreError, QueryError) as error:
+            scrubbed = scrub(str(error), self._secrets)
+            if scrubbed == str(error):
+                raise
+            raise type(error)(scrubbed) from None
+
+    def _exchange(self, method: str, url: str, *, body: bytes | None, content_type: str | None,
+                  accept: str | None, allow: frozenset[int]) -> Answer:
+        headers = dict(self._headers)
         if content_type:
             headers["Content-Type"] = content_type
         if accept:
             headers["Accept"] = accept
         answer = exchange(self.endpoint, method, url, body=body, headers=headers, timeout=self.timeout,
-                          deadline=self.deadline, max_bytes=self.max_response_bytes)
-        if 200 <= answer.status < 300:
+                          deadline=self.deadline, max_bytes=self.max_response_bytes, tls=self._tls)
+        if 200 <= answer.status < 300 or answer.status in allow:
             return answer
         path = url.removeprefix(self.endpoint.url) or "/"
         detail = _first_line(answer.body)
@@ -154,7 +201,18 @@ class RemoteStore(ClosingStore):
             f"{self.base}: HTTP {answer.status} {_one_line(answer.reason)[:80]} for {method} {path}"
             + (f": {detail}" if detail else "")
             + ("; check the endpoint URL and paths" if answer.status in {404, 405} else "")
+            + (self._access_hint(answer.status, url) if answer.status in {401, 403} else "")
         )
+
+    def _access_hint(self, status: int, url: str) -> str:
+        """What to do about a 401 or 403: which credentials were refused, or how to send some."""
+        if self._headers or self.endpoint.authorization:
+            source = "the URL" if self.endpoint.authorization else self._settings.source
+            return f"; the server refused the credentials from {source}"
+        if status == 403 and url == self.update_url:
+            return "; the server refuses writes (a read-only server? `mobkg serve --writable` accepts them)"
+        return (f"; no credentials were sent: set {ENV_PREFIX}TOKEN, or {ENV_PREFIX}USER and {ENV_PREFIX}PASSWORD, "
+                f"or put them in [remote] of {config_path()[0]}")
 
     def _solutions(self, sparql: str, expect: Expect | None = None) -> answers.Solutions:
         """The checked answer of a SELECT or ASK query (rows of pyoxigraph terms)."""
@@ -164,7 +222,8 @@ class RemoteStore(ClosingStore):
             return answers.read_solutions(answer.body, answer.media_type, form=answers.query_form(sparql),
                                           projected=answers.projected_variables(sparql), expect=expect)
         except MalformedAnswer as error:
-            raise StoreError(f"{self.base}: malformed SPARQL JSON results ({_one_line(str(error))})") from None
+            raise StoreError(f"{self.base}: malformed SPARQL JSON results "
+                             f"({scrub(_one_line(str(error)), self._secrets)})") from None
 
     def _select(self, sparql: str, expect: Expect | None = None) -> QueryResult:
         solutions = self._solutions(sparql, expect)
@@ -181,7 +240,8 @@ class RemoteStore(ClosingStore):
         try:
             return answers.read_triples(answer.body, answer.media_type)
         except MalformedAnswer as error:
-            raise StoreError(f"{self.base}: malformed N-Triples in {what} ({_one_line(str(error))})") from None
+            raise StoreError(f"{self.base}: malformed N-Triples in {what} "
+                             f"({scrub(_one_line(str(error)), self._secrets)})") from None
 
     def _graph_triples(self, name: str) -> list[ox.Triple]:
         if _NOT_IN_IRI.search(name):
@@ -239,7 +299,20 @@ class RemoteStore(ClosingStore):
         return sorted(str(row[0]) for row in self._select(_GRAPH_NAMES, _NAMES).rows)
 
     def graph(self, name: str) -> Graph:
-        return _rdflib_graph(self._graph_triples(name), Graph(identifier=URIRef(name)))
+        if self.graph_store_url is None:
+            return _rdflib_graph(self._graph_triples(name), Graph(identifier=URIRef(name)))
+        if _NOT_IN_IRI.search(name):
+            raise StoreError(f"{self.base}: {name!r} is not a graph IRI")
+        url = f"{self.graph_store_url}?{urllib.parse.urlencode({'graph': name})}"
+        answer = self._request("GET", url, accept=_NTRIPLES, allow=frozenset({404}))
+        if answer.status == 404:
+            return Graph(identifier=URIRef(name))  # the Graph Store Protocol's answer for a graph with no triples
+        try:
+            triples = answers.read_triples(answer.body, answer.media_type)
+        except MalformedAnswer as error:
+            raise StoreError(f"{self.base}: malformed N-Triples in graph <{name}> "
+                             f"({scrub(_one_line(str(error)), self._secrets)})") from None
+        return _rdflib_graph(triples, Graph(identifier=URIRef(name)))
 
     def query(self, sparql: str) -> QueryResult:
         if answers.query_form(sparql) not in {"CONSTRUCT", "DESCRIBE"}:

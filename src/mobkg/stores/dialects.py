@@ -25,10 +25,9 @@ OpenLink Virtuoso (tested: Debian's ``virtuoso-opensource`` 7.2) differs:
   Writes name the merged graph explicitly.
 * **No boolean values.** ``EXISTS`` in an expression, ``true`` and comparisons come
   back as ``xsd:integer`` 0 / 1, and a cast to ``xsd:boolean`` as the non-canonical
-  ``"1"^^xsd:boolean``. Each ``EXISTS`` that is not a ``FILTER``'s whole condition is
-  sent wrapped in ``xsd:boolean(…)``, and ``"1"`` / ``"0"`` booleans in answers are
-  read as ``true`` / ``false``; a literal ``true`` or a comparison that a query projects
-  still comes back as an integer.
+  ``"1"^^xsd:boolean`` (which rdflib reads as ``true``). Each ``EXISTS`` that is not
+  a ``FILTER``'s whole condition is sent wrapped in ``xsd:boolean(…)``; a literal
+  ``true`` or a comparison that a query projects still comes back as an integer.
 * **No ``LATERAL``** (an Oxigraph extension): it is never sent to a remote store.
 
 The dialect is chosen by ``RemoteStore(dialect=…)``, else the ``MOBKG_REMOTE_DIALECT``
@@ -65,8 +64,6 @@ _VIRTUOSO_SYSTEM_GRAPHS = (
 )
 _FORM = "application/x-www-form-urlencoded"
 _XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
-_BOOLEANS = {ox.Literal(lexical, datatype=ox.NamedNode(_XSD_BOOLEAN)): ox.Literal(value)
-             for lexical, value in (("1", True), ("0", False))}
 
 
 class Dialect(enum.Enum):
@@ -102,13 +99,6 @@ class Dialect(enum.Enum):
         if self is Dialect.OXIGRAPH:
             return update_text(graphs).encode("utf-8"), "application/sparql-update"
         return urllib.parse.urlencode([("update", _virtuoso_update(graphs))]).encode("ascii"), _FORM
-
-
-    def read_rows(self, rows: list[tuple]) -> list[tuple]:
-        """Answer rows (pyoxigraph terms) as the embedded store would give them."""
-        if self is Dialect.OXIGRAPH:
-            return rows
-        return [tuple(_BOOLEANS.get(term, term) for term in row) for row in rows]
 
 
 def dialect_from_environment(environ: Mapping[str, str] = os.environ) -> Dialect | None:

@@ -60,7 +60,6 @@ rejects as malformed (HTTP 400 from the query endpoint) raises
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import logging
 import re
 from collections.abc import Iterator, Sequence
@@ -194,11 +193,10 @@ class RemoteStore:
         body, content_type = self._probe().query_request(sparql)
         answer = self._request("POST", self.query_url, body=body, content_type=content_type, accept=_SPARQL_JSON)
         try:
-            solutions = answers.read_solutions(answer.body, answer.media_type, form=answers.query_form(sparql),
-                                               projected=answers.projected_variables(sparql), expect=expect)
+            return answers.read_solutions(answer.body, answer.media_type, form=answers.query_form(sparql),
+                                          projected=answers.projected_variables(sparql), expect=expect)
         except MalformedAnswer as error:
             raise StoreError(f"{self.base}: malformed SPARQL JSON results ({_one_line(str(error))})") from None
-        return dataclasses.replace(solutions, rows=self.dialect.read_rows(solutions.rows))
 
     def _select(self, sparql: str, expect: Expect | None = None) -> QueryResult:
         solutions = self._solutions(sparql, expect)

@@ -141,16 +141,16 @@ class RemoteStore:
     def _probe(self) -> Dialect:
         """The server's dialect, asked once (a ``GET`` of the endpoint, read for its ``Server`` header).
 
-        A server that cannot be reached is taken to speak the standard dialect: the request that
-        follows reports the failure.
+        A server that cannot be reached is taken, for this request only, to speak the standard
+        dialect: the request reports the failure, and the next one asks again.
         """
         if self.dialect is None:
             try:
                 answer = exchange(self.endpoint, "GET", self.endpoint.url, timeout=self.timeout,
                                   deadline=self.deadline, max_bytes=self.max_response_bytes)
-                self.dialect = detect_dialect(answer.server)
             except StoreError:
-                self.dialect = Dialect.OXIGRAPH
+                return Dialect.OXIGRAPH
+            self.dialect = detect_dialect(answer.server)
             self._locate(self.dialect)
         return self.dialect
 

@@ -49,7 +49,10 @@ from ..errors import EndpointError
 from ..sparql import tokens
 from .embedded import to_oxigraph, update_text
 
-__all__ = ["Dialect", "MERGED_GRAPH", "DIALECT_ENV", "dialect_from_environment", "detect_dialect"]
+__all__ = [
+    "Dialect", "MERGED_GRAPH", "DIALECT_ENV", "dialect_from_environment", "detect_dialect",
+    "virtuoso_query", "exclude_merged_graph", "exists_as_boolean",
+]
 
 MERGED_GRAPH = "https://w3id.org/mobkg/graph/merged"
 """Where a server without a default graph of its own (Virtuoso) holds the merged knowledge graph."""
@@ -70,7 +73,7 @@ class Dialect(enum.Enum):
     """The SPARQL server family a remote store speaks to."""
 
     OXIGRAPH = "oxigraph"
-    """Oxigraph and other servers with a default graph of their own (also Fuseki's layout)."""
+    """Oxigraph: the embedded store's own SPARQL, to ``/query`` and ``/update``."""
     VIRTUOSO = "virtuoso"
     """OpenLink Virtuoso: the merged graph is the named graph :data:`MERGED_GRAPH`."""
 

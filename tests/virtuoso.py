@@ -12,6 +12,7 @@ Debian's own configuration sets to 10,000), and the ``SPARQL`` account (the one 
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import socket
@@ -21,6 +22,8 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+
+from mobkg.server import _die_with_parent  # the kernel kills the server if this process dies
 
 START_TIMEOUT = 60.0
 """Seconds a server may take to answer its first query (a fresh database takes ~7 s here)."""
@@ -103,7 +106,8 @@ class VirtuosoServer:
         log = (self.folder / "stdout.log").open("wb")
         try:
             self.process = subprocess.Popen([server, "+foreground", "+configfile", str(ini)], cwd=self.folder,
-                                            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+                                            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                                            preexec_fn=_die_with_parent(os.getpid()))
         finally:
             log.close()
         try:
@@ -158,7 +162,12 @@ class VirtuosoServer:
             self.folder = None
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the server and deletes its files too
     with VirtuosoServer() as running:
         print(running.url, flush=True)
         try:

@@ -106,21 +106,26 @@ def _triple_lines(graph: Graph | SerializedGraph) -> list[str]:
     return [f"{to_oxigraph(s)} {to_oxigraph(p)} {to_oxigraph(o)} .\n" for s, p, o in graph]
 
 
-def update_text(graphs: Sequence[Graph | SerializedGraph]) -> str:
+def update_text(graphs: Sequence[Graph | SerializedGraph], merged_graph: str | None = None) -> str:
     """One SPARQL UPDATE that replaces each graph by its new content.
 
+    The merged graph is the default graph, or the named graph ``merged_graph`` on a
+    server whose default graph is something else (see :mod:`mobkg.stores.dialects`).
     Terms are written by pyoxigraph, not by string formatting, so a name or URL
     holding quotes, ``>`` or ``} ; DROP ALL`` stays inside its literal or IRI.
 
     :raises ValueError: if a graph holds a term that is not valid RDF (e.g. an IRI with a space).
     """
+    into = f"GRAPH {ox.NamedNode(merged_graph)} " if merged_graph else ""
+    template = f"{into}{{ ?s ?p ?o }}" if into else "?s ?p ?o"
     parts = []
     for graph in graphs:
         name = to_oxigraph(graph.identifier)
-        # The merged default graph loses what only the old version of this release said.
+        others = f"?other != {name}" + (f" && ?other != {ox.NamedNode(merged_graph)}" if merged_graph else "")
+        # The merged graph loses what only the old version of this release said.
         parts.append(
-            f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {name} {{ ?s ?p ?o }} "
-            f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER (?other != {name}) }} }}"
+            f"DELETE {{ {template} }} WHERE {{ GRAPH {name} {{ ?s ?p ?o }} "
+            f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER ({others}) }} }}"
         )
         parts.append(f"DROP SILENT GRAPH {name}")
     merged: dict[str, None] = {}
@@ -132,7 +137,8 @@ def update_text(graphs: Sequence[Graph | SerializedGraph]) -> str:
         merged.update(dict.fromkeys(lines))
         named.append(f"GRAPH {to_oxigraph(graph.identifier)} {{\n{''.join(lines)}}}")
     if named:
-        parts.append("INSERT DATA {\n" + "\n".join(named) + "\n" + "".join(merged) + "}")
+        union = "".join(merged)
+        parts.append("INSERT DATA {\n" + "\n".join(named) + "\n" + (f"{into}{{\n{union}}}\n" if into else union) + "}")
     return " ;\n".join(parts)
 
 

@@ -83,13 +83,14 @@ class Endpoint:
 
 @dataclass(frozen=True)
 class Answer:
-    """An HTTP answer: its status, media type (lower case, no parameters), ``Location`` and body."""
+    """An HTTP answer: its status, media type (lower case, no parameters), ``Location``, body and ``Server``."""
 
     status: int
     reason: str
     media_type: str
     location: str
     body: bytes
+    server: str = ""
 
 
 def parse_endpoint(text: str, *, query_path: str = "query") -> Endpoint:
@@ -202,7 +203,8 @@ def exchange(endpoint: Endpoint, method: str, url: str, *, body: bytes | None = 
     if watchdog.expired:
         raise _late(endpoint, deadline)  # the watchdog cut the body short and the server's framing hid it
     media_type = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
-    return Answer(response.status, response.reason or "", media_type, response.getheader("Location") or "", data)
+    return Answer(response.status, response.reason or "", media_type, response.getheader("Location") or "", data,
+                  response.getheader("Server") or "")
 
 
 # -- helpers ----------------------------------------------------------------------------------

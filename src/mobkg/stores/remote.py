@@ -34,6 +34,11 @@ appears in a message, even one that repeats what the server answered.
 (only for data not written by mobkg: that union repeats a triple once per
 release that states it, and joins over it grow with the number of releases).
 
+Servers differ (Virtuoso has no default graph of its own, takes form posts,
+refuses blank nodes in ``INSERT DATA``): :mod:`mobkg.stores.dialects` holds
+every difference; the dialect is given, set by ``MOBKG_REMOTE_DIALECT``, or
+found by probing the server once, before its first request.
+
 Atomicity: one update request per batch. Oxigraph applies a request in one
 transaction, so a failed batch changes nothing; the SPARQL 1.1 Update
 recommendation leaves this to the server, so on a server that does not, a
@@ -79,7 +84,8 @@ from ..errors import EndpointError, QueryError, StoreError
 from . import answers
 from .answers import ANY, IRI, LITERAL, NODE, Expect, MalformedAnswer
 from .base import RELEASE_HASHES_QUERY, ClosingStore, QueryKind, QueryResult, QueryStream, StoredRelease, hashes_from_rows
-from .embedded import to_rdflib, update_text
+from .dialects import Dialect, detect_dialect, dialect_from_environment
+from .embedded import to_rdflib
 from .endpoint import Answer, exchange, limits_from_environment, parse_endpoint, redact
 from .settings import (
     ENV_PREFIX, InsecureEndpointWarning, RemoteSettings, config_path, header_secrets, remote_settings, scrub,
@@ -122,29 +128,26 @@ class RemoteStore(ClosingStore):
         timeout: float = DEFAULT_TIMEOUT,
         deadline: float | None = None,
         max_response_bytes: int | None = None,
-        query_path: str = "query",
-        update_path: str = "update",
+        query_path: str | None = None,
+        update_path: str | None = None,
         union_default_graph: bool = False,
         settings: RemoteSettings | None = None,
+        dialect: Dialect | None = None,
     ):
-        self.endpoint = parse_endpoint(endpoint, query_path=query_path)
         self._settings = remote_settings() if settings is None else settings
+        self.dialect = dialect or dialect_from_environment()
+        """The server's :class:`~mobkg.stores.dialects.Dialect`; ``None`` until the first request probes it."""
+        self._given = (endpoint, query_path, update_path, union_default_graph)
+        self._locate(self.dialect or Dialect.OXIGRAPH)
         if self.endpoint.authorization and self._settings.authorization:
             raise EndpointError(f"{self.endpoint.display}: credentials in the URL and in {self._settings.source}; "
                                 "keep one")
-        self.base = self.endpoint.display
-        """The endpoint as messages show it (credentials redacted)."""
-        self.location = self.base
-        default_deadline, default_max_bytes = limits_from_environment()
         self.timeout = timeout
+        default_deadline, default_max_bytes = limits_from_environment()
         self.deadline = default_deadline if deadline is None else deadline
         self.max_response_bytes = default_max_bytes if max_response_bytes is None else max_response_bytes
         if not (self.timeout > 0 and self.deadline > 0 and self.max_response_bytes > 0):
             raise EndpointError(f"{self.base}: timeout, deadline and max_response_bytes must be positive")
-        self.query_url = self._settings.split_url("query_url") or self.endpoint.join(query_path)
-        if union_default_graph:
-            self.query_url += "?union-default-graph"
-        self.update_url = self._settings.split_url("update_url") or self.endpoint.join(update_path)
         self.graph_store_url = self._settings.split_url("graph_store_url")
         self._tls = self._settings.tls_context()
         self._headers = {"Authorization": auth} if (auth := self._settings.authorization) else {}
@@ -152,6 +155,37 @@ class RemoteStore(ClosingStore):
         urls = [self.query_url, self.update_url, *([self.graph_store_url] if self.graph_store_url else [])]
         for warning in self._settings.insecurities(urls, credentials=bool(auth or self.endpoint.authorization)):
             warnings.warn(f"{self.base}: {warning}", InsecureEndpointWarning, stacklevel=3)
+
+    def _locate(self, dialect: Dialect) -> None:
+        """Set the endpoint and its query / update URLs for ``dialect`` (split URLs, then paths given, win)."""
+        endpoint, query_path, update_path, union_default_graph = self._given
+        query_path = dialect.query_path if query_path is None else query_path
+        self.endpoint = parse_endpoint(endpoint, query_path=query_path)
+        self.base = self.endpoint.display
+        """The endpoint as messages show it (credentials redacted)."""
+        self.location = self.base
+        self.query_url = self._settings.split_url("query_url") or self.endpoint.join(query_path)
+        if union_default_graph:
+            self.query_url += "?union-default-graph"
+        self.update_url = (self._settings.split_url("update_url")
+                           or self.endpoint.join(dialect.update_path if update_path is None else update_path))
+
+    def _probe(self) -> Dialect:
+        """The server's dialect, asked once (a ``GET`` of the endpoint, read for its ``Server`` header).
+
+        A server that cannot be reached is taken, for this request only, to speak the standard
+        dialect: the request reports the failure, and the next one asks again.
+        """
+        if self.dialect is None:
+            try:
+                answer = exchange(self.endpoint, "GET", self.endpoint.url, headers=dict(self._headers),
+                                  timeout=self.timeout, deadline=self.deadline, max_bytes=self.max_response_bytes,
+                                  tls=self._tls)
+            except StoreError:
+                return Dialect.OXIGRAPH
+            self.dialect = detect_dialect(answer.server)
+            self._locate(self.dialect)
+        return self.dialect
 
     def __repr__(self) -> str:
         return f"RemoteStore({self.base!r})"
@@ -216,8 +250,8 @@ class RemoteStore(ClosingStore):
 
     def _solutions(self, sparql: str, expect: Expect | None = None) -> answers.Solutions:
         """The checked answer of a SELECT or ASK query (rows of pyoxigraph terms)."""
-        answer = self._request("POST", self.query_url, body=sparql.encode("utf-8"),
-                               content_type="application/sparql-query", accept=_SPARQL_JSON)
+        body, content_type = self._probe().query_request(sparql)
+        answer = self._request("POST", self.query_url, body=body, content_type=content_type, accept=_SPARQL_JSON)
         try:
             return answers.read_solutions(answer.body, answer.media_type, form=answers.query_form(sparql),
                                           projected=answers.projected_variables(sparql), expect=expect)
@@ -235,8 +269,8 @@ class RemoteStore(ClosingStore):
 
     def _construct(self, sparql: str, what: str) -> list[ox.Triple]:
         """The triples a CONSTRUCT query answers, asked for as N-Triples."""
-        answer = self._request("POST", self.query_url, body=sparql.encode("utf-8"),
-                               content_type="application/sparql-query", accept=_NTRIPLES)
+        body, content_type = self._probe().query_request(sparql)
+        answer = self._request("POST", self.query_url, body=body, content_type=content_type, accept=_NTRIPLES)
         try:
             return answers.read_triples(answer.body, answer.media_type)
         except MalformedAnswer as error:
@@ -260,11 +294,11 @@ class RemoteStore(ClosingStore):
         if not graphs:
             return
         try:
-            update = update_text(graphs)
+            body, content_type = self._probe().update_request(graphs)
         except ValueError as error:
             raise StoreError(f"{self.base}: a graph cannot be written ({_first_line(str(error).encode())}); "
                              "nothing was changed") from None
-        self._request("POST", self.update_url, body=update.encode("utf-8"), content_type="application/sparql-update")
+        self._request("POST", self.update_url, body=body, content_type=content_type)
         self._confirm(graphs)
 
     def _confirm(self, graphs: Sequence[Graph]) -> None:

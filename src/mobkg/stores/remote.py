@@ -178,7 +178,9 @@ class RemoteStore(ClosingStore):
         """
         if self.dialect is None:
             try:
-                answer = exchange(self.endpoint, "GET", self.endpoint.url, headers=dict(self._headers),
+                # A server with split URLs is asked at its query URL: the base URL may be no service at all.
+                url = self.query_url if self._settings.split_url("query_url") else self.endpoint.url
+                answer = exchange(self.endpoint, "GET", url, headers=dict(self._headers),
                                   timeout=self.timeout, deadline=self.deadline, max_bytes=self.max_response_bytes,
                                   tls=self._tls)
             except StoreError:

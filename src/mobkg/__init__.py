@@ -14,14 +14,14 @@ __version__ = "0.1.0"
 from .analysis import GraphStats, graph_stats, shortest_path
 from .build import build_release_graph, entity_iri, release_iri
 from .errors import (
-    EndpointError, LexiconError, MobkgError, OutputError, QueryError, ReleaseError, ShapeViolation, StoreError,
-    UpdateRefused,
+    ConfigError, EndpointError, LexiconError, MobkgError, OutputError, QueryError, ReleaseError, ShapeViolation,
+    StoreError, UnknownEntity, UpdateRefused, UserLexiconError,
 )
 from .export import ExportFormat, export_store, to_networkx
 from .extract import Entity, Extraction, Fact, extract_release
 from .ingest import IngestSummary, ingest
 from .outputs import write_output
-from .query import OutputFormat, format_result, run_query, saved_queries, stream_query
+from .query import OutputFormat, format_result, python_value, run_query, saved_queries, stream_query
 from .readers import find_release_files, read_release_file
 from .release import Release, SourceFormat
 from .stores import GraphStore, QueryResult, open_store
@@ -38,4 +38,5 @@ __all__ = [
     "ingest", "format_result", "run_query", "saved_queries", "find_release_files", "read_release_file",
     "open_store", "validate_graph", "validate_graphs", "GraphStats", "graph_stats", "shortest_path", "render_html",
     "LexiconError", "EndpointError", "OutputError", "write_output", "stream_query",
+    "UnknownEntity", "ConfigError", "UserLexiconError", "python_value",
 ]

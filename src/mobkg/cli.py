@@ -227,7 +227,7 @@ def validate(store_path, endpoint):
 @store_options
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="Bind a saved query's parameter.")
 @click.option("--format", "fmt", type=click.Choice([f.value for f in OutputFormat]), default="table", show_default=True,
-              help="How to print the results (csv, json and jsonl are streamed row by row).")
+              help="How to print the results (csv, tsv, json and jsonl are streamed row by row).")
 @click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True, metavar="SECONDS",
               help="Stop the query after this many seconds (0: no limit).")
 @click.option("--allow-service", is_flag=True, help="Let SERVICE clauses call other SPARQL endpoints.")

@@ -248,7 +248,7 @@ def test_jsonl_has_one_object_per_row(served):
 
 
 def test_a_huge_table_is_capped_with_a_hint(served, monkeypatch):
-    monkeypatch.setattr("mobkg.query.TABLE_MAX_ROWS", 3)
+    monkeypatch.setattr("mobkg.results.TABLE_MAX_ROWS", 3)
     result = mobkg("query", ROWS_QUERY, "--store", served.location)
     assert result.exit_code == 0
     lines = result.output.splitlines()

@@ -277,7 +277,7 @@ def saved_query_folder(tmp_path, monkeypatch):
         "SELECT DISTINCT ?product WHERE { ?company mob:produces ?p . ?p rdfs:label ?product } ORDER BY ?product\n",
         encoding="utf-8",
     )
-    monkeypatch.setattr(importlib.import_module("mobkg.query"), "data_dir", lambda name: folder)
+    monkeypatch.setattr(importlib.import_module("mobkg.saved"), "data_dir", lambda name: folder)
     return folder
 
 

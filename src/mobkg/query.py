@@ -1,4 +1,6 @@
-"""SPARQL over a store: saved queries from ``queries/``, safe parameters, result formatting.
+"""SPARQL over a store: a saved query (:mod:`mobkg.saved`) or text, safe parameters, Python rows.
+
+The rows' values and their text formats are in :mod:`mobkg.results`.
 
 A saved query is a ``.rq`` file whose header comment says what it answers and
 which parameters it takes::
@@ -35,31 +37,21 @@ pass rows from the store to the output one by one.
 
 from __future__ import annotations
 
-import csv
-import datetime
-import decimal
-import enum
-import io
 import itertools
-import json
 import re
-import textwrap
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
 
 import pyoxigraph as ox
-from rdflib import Literal
 
-from .errors import QueryError, UnknownEntity, UpdateRefused
-from .escapes import terminal_safe
-from .resources import analyst_dirs, data_dir
-from .sparql import bind_values, federated, outer_variables
-from .vocab import ENTITY_NS
+from .errors import QueryError, UnknownEntity
+from .results import OutputFormat, format_result, python_value, write_result
+from .saved import _BARE_NAME, MAX_QUERY_BYTES, SavedQuery, _parse_saved, closest, saved_queries
+from .sparql import bind_values, federated, outer_variables, refuse_updates
 from .stores import EmbeddedStore, GraphStore, QueryKind, QueryResult
 from .stores.base import QueryStream
+from .vocab import ENTITY_NS
 
 __all__ = [
     "SavedQuery",
@@ -81,101 +73,6 @@ __all__ = [
 
 DEFAULT_TIMEOUT = 300.0
 """Seconds ``mobkg query`` lets a query run by default."""
-
-TABLE_MAX_ROWS = 10_000
-"""Rows :func:`write_result` shows as a table (it must see them all to align the columns)."""
-
-
-@dataclass(frozen=True)
-class SavedQuery:
-    name: str
-    path: Path
-    description: str
-    params: dict[str, str]
-    text: str
-    text_params: frozenset[str] = frozenset()
-    """Parameters bound as string literals; the others name entities."""
-    origin: str = "bundled"
-    """Where it comes from: ``bundled`` (shipped with mobkg) or the analyst's folder that holds it."""
-
-
-MAX_QUERY_BYTES = 1024 * 1024
-"""Largest ``.rq`` file read; saved queries are a few hundred bytes."""
-
-_PARAM = re.compile(r"^#\s*@param\s+(\w+)\s*(\(text\))?\s*:?\s*(.*)$")
-
-
-def _parse_saved(path: Path, origin: str = "bundled") -> SavedQuery:
-    text = path.read_text(encoding="utf-8")
-    description, params, text_params = "", {}, set()
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.startswith("#"):
-            break
-        param = _PARAM.match(line)
-        if param:
-            if param.group(1) in params:
-                raise QueryError(f"{path}: line {number}: @param {param.group(1)} is declared twice")
-            params[param.group(1)] = param.group(3).strip()
-            if param.group(2):
-                text_params.add(param.group(1))
-        elif re.match(r"#\s*@param\b", line):
-            raise QueryError(f"{path}: line {number}: malformed @param line; expected "
-                             f"`# @param NAME: what it is` or `# @param NAME (text): what it is`")
-        elif not description and line.strip("# ").strip():
-            description = line.strip("# ").strip()
-    return SavedQuery(path.stem, path, description, params, text, frozenset(text_params), origin)
-
-
-def _read_analyst_query(path: Path, origin: str) -> SavedQuery:
-    """Read and check one of an analyst's ``.rq`` files, so a mistake is named at load, not at run time.
-
-    :raises QueryError: naming the file: unreadable, not UTF-8, over 1 MiB, a malformed or unused
-        ``@param`` line, an UPDATE, or a SPARQL syntax error.
-    """
-    if not _BARE_NAME.fullmatch(path.stem):
-        raise QueryError(f"{path}: a saved query's file name must be a word of letters, digits, - and _")
-    try:
-        if path.stat().st_size > MAX_QUERY_BYTES:
-            raise QueryError(f"{path}: query files larger than {MAX_QUERY_BYTES // 1024} KiB are refused")
-        saved = _parse_saved(path, origin)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise QueryError(f"{path}: cannot read query file ({exc})") from None
-    try:
-        _refuse_updates(saved.text)
-        if not federated(saved.text):  # parsing runs nothing; a SERVICE query is checked when it runs
-            ox.Store().query(saved.text)
-        used = outer_variables(saved.text) if saved.params else set()
-    except SyntaxError as exc:
-        raise QueryError(f"{path}: SPARQL syntax error: {str(exc).splitlines()[0]}") from None
-    except QueryError as exc:
-        raise QueryError(f"{path}: {exc}") from None
-    unused = [name for name in saved.params if name not in used]
-    if unused:
-        raise QueryError(f"{path}: declares @param {', '.join(unused)} but its WHERE clause (outside sub-queries) "
-                         f"uses no {', '.join('?' + n for n in unused)}")
-    return saved
-
-
-def saved_queries(folders: Sequence[str | Path] | None = None) -> dict[str, SavedQuery]:
-    """The saved queries by name: those shipped in ``queries/``, then an analyst's own.
-
-    ``folders`` are the analyst's folders of ``.rq`` files; ``None`` means the configured
-    ones (``MOBKG_QUERIES`` or the config file's ``queries``, see
-    :func:`mobkg.resources.analyst_dirs`). An analyst's query of the same name as a
-    shipped one replaces it; of two folders holding one name, the first given wins.
-    Each analyst's file is checked as it is read.
-
-    :raises QueryError: naming the file, for an analyst's query that is unreadable or invalid.
-    :raises ConfigError: if a configured folder does not exist.
-    """
-    queries = {p.stem: _parse_saved(p) for p in sorted(data_dir("queries").glob("*.rq"))}
-    mine: dict[str, SavedQuery] = {}
-    for folder in analyst_dirs("queries", None if folders is None else list(folders)):
-        for path in sorted(Path(folder).glob("*.rq")):
-            if path.stem not in mine:
-                mine[path.stem] = _read_analyst_query(path, str(folder))
-    return dict(sorted({**queries, **mine}.items()))
-
 
 def load_query(query: str, folders: Sequence[str | Path] | None = None) -> tuple[str, SavedQuery | None]:
     """Resolve QUERY as given on the command line: a saved query name, a ``.rq`` file, or SPARQL text.
@@ -208,20 +105,6 @@ def load_query(query: str, folders: Sequence[str | Path] | None = None) -> tuple
     return query, None
 
 
-_BARE_NAME = re.compile(r"[A-Za-z][\w\-]*")
-
-
-def closest(word: str, choices: Sequence[str], *, limit: int = 3, cutoff: float = 70) -> list[str]:
-    """The ``choices`` most like ``word`` (rapidfuzz's normalised edit similarity, 0-100, ignoring case), best first.
-
-    >>> closest("brand-of-company", ["brands-of-company", "parent-chain"], cutoff=60)
-    ['brands-of-company']
-    """
-    from rapidfuzz import fuzz, process, utils
-
-    return [choice for choice, _, _ in process.extract(word, choices, scorer=fuzz.ratio, processor=utils.default_process,
-                                                       limit=limit, score_cutoff=cutoff)]
-
 
 def sparql_literal(value: str) -> str:
     """Escape ``value`` as a SPARQL string literal.
@@ -233,16 +116,6 @@ def sparql_literal(value: str) -> str:
         value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
     )
     return f'"{escaped}"'
-
-
-_UPDATE_KEYWORDS = re.compile(r"^(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE)
-_PROLOGUE = re.compile(r"^(?:\s+|#[^\n]*\n|PREFIX\s+[\w-]*:\s*<[^>]*>|BASE\s*<[^>]*>)*", re.IGNORECASE)
-
-
-def _refuse_updates(sparql: str) -> None:
-    body = sparql[_PROLOGUE.match(sparql).end():]
-    if _UPDATE_KEYWORDS.match(body):
-        raise UpdateRefused("SPARQL UPDATE is not allowed here; `mobkg query` only reads (use `mobkg build` to write)")
 
 
 def _check_declared(params: dict[str, str], declared: dict[str, str] | None) -> None:
@@ -368,7 +241,7 @@ def stream_query(store: GraphStore, query: str, params: dict[str, str] | None = 
     """
     deadline = None if timeout is None else time.monotonic() + timeout
     sparql, saved = load_query(query, queries)
-    _refuse_updates(sparql)
+    refuse_updates(sparql)
     if not allow_service and federated(sparql):
         raise QueryError("SERVICE clauses are refused: `mobkg query` does not call other SPARQL endpoints "
                          "(pass --allow-service to let it)")
@@ -393,32 +266,6 @@ def stream_query(store: GraphStore, query: str, params: dict[str, str] | None = 
     rows = first.rows if len(texts) == 1 else _distinct_rows(first, store, texts[1:], deadline, timeout)
     return QueryStream(QueryKind.SELECT, variables=first.variables, rows=_python_rows(rows))
 
-
-def python_value(term):
-    """A query answer's cell as a Python value: what :func:`run_query` rows hold.
-
-    An IRI stays an rdflib ``URIRef`` (a ``str`` subclass, so it compares and prints as its
-    IRI; ``isinstance(v, URIRef)`` tells it from a string) and a blank node a ``BNode``;
-    a literal becomes ``int``, ``float``, ``decimal.Decimal``, ``bool``, ``datetime.date``,
-    ``datetime.datetime`` or ``str`` by its datatype; a literal whose text is not valid for
-    its datatype ("2025-13-45"^^xsd:date), or of a datatype Python has no type for, is its
-    text (``str``); an unbound variable is ``None``.
-
-    >>> from rdflib import Literal, URIRef, XSD
-    >>> [python_value(t) for t in (Literal(3), Literal("2025-03-04", datatype=XSD.date), Literal("x", lang="en"))]
-    [3, datetime.date(2025, 3, 4), 'x']
-    >>> type(python_value(URIRef("urn:x"))).__name__
-    'URIRef'
-    """
-    if not isinstance(term, Literal):
-        return term
-    value = term.toPython()
-    if isinstance(value, _PYTHON_TYPES) and not isinstance(value, Literal):
-        return value
-    return str(term)
-
-
-_PYTHON_TYPES = (bool, int, float, decimal.Decimal, datetime.date, str)  # datetime.datetime is a date
 
 
 def _python_rows(rows: Iterator[tuple]) -> Iterator[tuple]:
@@ -487,140 +334,3 @@ def _merged(first: QueryResult, rest: list[QueryResult]) -> QueryResult:
     return QueryResult(QueryKind.CONSTRUCT, graph=graph)
 
 
-class OutputFormat(enum.Enum):
-    """How ``mobkg query`` prints results."""
-
-    TABLE = "table"
-    CSV = "csv"
-    JSON = "json"
-    JSONL = "jsonl"
-    """JSON Lines: one object per row (an ASK answer or a CONSTRUCT graph: as ``json``)."""
-    TSV = "tsv"
-    """Tab-separated, a header row first; a tab, newline or backslash in a value is written ``\\t``, ``\\n``, ``\\\\``."""
-
-
-def _cell(term) -> str:
-    """A cell as text (table, CSV, TSV): booleans as SPARQL writes them, dates in ISO 8601."""
-    value = python_value(term)
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value)
-
-
-def _json_value(term):
-    """A cell in JSON: numbers and booleans as JSON numbers and booleans, unbound as null, the rest as strings."""
-    value = python_value(term)
-    if value is None or isinstance(value, (bool, int)):
-        return value
-    if isinstance(value, (float, decimal.Decimal)):
-        number = float(value)
-        return number if number == number and abs(number) != float("inf") else str(value)  # JSON has no NaN
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value)
-
-
-_TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _tsv_line(cells) -> str:
-    return "\t".join(cell.translate(_TSV_ESCAPES) for cell in cells)
-
-
-def _json_row(variables, row) -> dict:
-    return dict(zip(variables, map(_json_value, row)))
-
-
-def format_result(result: QueryResult, fmt: OutputFormat = OutputFormat.TABLE) -> str:
-    """Render a query result as an aligned table, CSV, TSV, JSON or JSON Lines text.
-
-    JSON keeps numbers and booleans as JSON numbers and booleans (an unbound cell is
-    ``null``, a date its ISO 8601 text); CSV and TSV write booleans ``true``/``false``.
-
-    The table (and the Turtle a CONSTRUCT prints in table format) is for a terminal, so
-    control characters and bidi overrides in the data are shown escaped
-    (:func:`~mobkg.escapes.terminal_safe`). CSV, JSON and JSON Lines are data: they keep
-    every value exactly, so they are what to write to a file or pipe into a program.
-    """
-    as_json = fmt in {OutputFormat.JSON, OutputFormat.JSONL}
-    if result.kind is QueryKind.ASK:
-        return json.dumps({"boolean": result.boolean}) if as_json else str(result.boolean).lower()
-    if result.kind is QueryKind.CONSTRUCT:
-        if as_json:
-            return result.graph.serialize(format="json-ld")
-        return terminal_safe(result.graph.serialize(format="turtle"), multiline=True)
-    if fmt == OutputFormat.JSONL:
-        return "\n".join(json.dumps(_json_row(result.variables, row), ensure_ascii=False) for row in result.rows)
-    if fmt == OutputFormat.JSON:
-        return json.dumps([_json_row(result.variables, row) for row in result.rows], ensure_ascii=False, indent=2)
-    rows = [[_cell(term) for term in row] for row in result.rows]
-    if fmt == OutputFormat.TSV:
-        return "\n".join(_tsv_line(row) for row in [result.variables, *rows])
-    if fmt == OutputFormat.CSV:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(result.variables)
-        writer.writerows(rows)
-        return buffer.getvalue().rstrip("\n")
-    # The table is for a terminal: a label must not steer it (escape sequences, bidi overrides).
-    variables = [terminal_safe(v) for v in result.variables]
-    rows = [[terminal_safe(cell) for cell in row] for row in rows]
-    widths = [max([len(v)] + [len(r[i]) for r in rows]) for i, v in enumerate(variables)]
-    line = "  ".join(v.ljust(w) for v, w in zip(variables, widths))
-    rule = "  ".join("-" * w for w in widths)
-    body = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
-    return "\n".join([line.rstrip(), rule, *body, f"({len(rows)} row{'s' if len(rows) != 1 else ''})"])
-
-
-def write_result(stream: QueryStream, fmt: OutputFormat, out: TextIO) -> int:
-    """Write a query's answer to ``out`` as it arrives; the number of rows written.
-
-    CSV, JSON and JSON Lines are written row by row, so memory does not grow with the
-    result; a table needs every row to align its columns, so it shows at most
-    :data:`TABLE_MAX_ROWS` rows and then says how to get them all.
-
-    :raises QueryError, StoreError: from the store while the rows are read (what was
-        written so far stays written).
-    """
-    if stream.kind is not QueryKind.SELECT:
-        out.write(format_result(stream.collect(), fmt) + "\n")
-        return 0
-    try:
-        if fmt == OutputFormat.TABLE:
-            return _write_table(stream, out)
-        count = 0
-        if fmt == OutputFormat.CSV:
-            writer = csv.writer(out, lineterminator="\n")
-            writer.writerow(stream.variables)
-            for count, row in enumerate(stream.rows, 1):
-                writer.writerow([_cell(term) for term in row])
-        elif fmt == OutputFormat.TSV:
-            out.write(_tsv_line(stream.variables) + "\n")
-            for count, row in enumerate(stream.rows, 1):
-                out.write(_tsv_line([_cell(term) for term in row]) + "\n")
-        elif fmt == OutputFormat.JSONL:
-            for count, row in enumerate(stream.rows, 1):
-                out.write(json.dumps(_json_row(stream.variables, row), ensure_ascii=False) + "\n")
-        else:  # the text format_result gives, one row at a time
-            for count, row in enumerate(stream.rows, 1):
-                item = json.dumps(_json_row(stream.variables, row), ensure_ascii=False, indent=2)
-                out.write(("[\n" if count == 1 else ",\n") + textwrap.indent(item, "  "))
-            out.write("\n]\n" if count else "[]\n")
-        return count
-    finally:
-        stream.close()
-
-
-def _write_table(stream: QueryStream, out: TextIO) -> int:
-    rows = list(itertools.islice(stream.rows, TABLE_MAX_ROWS + 1))
-    more = len(rows) > TABLE_MAX_ROWS
-    text = format_result(QueryResult(QueryKind.SELECT, variables=stream.variables, rows=rows[:TABLE_MAX_ROWS]))
-    if more:
-        text = text.rsplit("\n", 1)[0] + (f"\n(the first {TABLE_MAX_ROWS} rows; there are more: "
-                                          f"use --format csv or jsonl to get them all)")
-    out.write(text + "\n")
-    return min(len(rows), TABLE_MAX_ROWS)

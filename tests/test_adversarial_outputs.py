@@ -456,7 +456,7 @@ def test_queries_listing_escapes_descriptions(tmp_path, monkeypatch):
     folder.mkdir()
     (folder / "hostile.rq").write_text(f"# Lists {ESCAPE_SEQUENCE}\u202eeverything.\nSELECT * WHERE {{ ?s ?p ?o }}\n",
                                        encoding="utf-8")
-    monkeypatch.setattr(importlib.import_module("mobkg.query"), "data_dir", lambda name: folder)
+    monkeypatch.setattr(importlib.import_module("mobkg.saved"), "data_dir", lambda name: folder)
     result = run("queries")
     assert result.exit_code == 0, result.output
     assert_terminal_safe(result.stdout)

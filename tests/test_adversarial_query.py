@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from conftest import fixture_graphs
 from rdflib.plugins.sparql.parser import parseQuery
 
-from mobkg import QueryError, open_store, run_query
+from mobkg import QueryError, UnknownEntity, open_store, run_query
 from mobkg.cli import cli
 from mobkg.query import OutputFormat, format_result
 
@@ -55,8 +55,13 @@ def mobkg(*args, input=None):
     return CliRunner().invoke(cli, [str(a) for a in args], input=input)
 
 
+def _text(value) -> str:
+    """A row's cell as the CSV shows it (rows hold Python values: booleans print as true/false there)."""
+    return "" if value is None else ("true" if value else "false") if isinstance(value, bool) else str(value)
+
+
 def cells(result):
-    return [tuple("" if t is None else str(t) for t in row) for row in result.rows]
+    return [tuple(_text(t) for t in row) for row in result.rows]
 
 
 # --- 5: parameters cannot rewrite each other or the query --------------------------------------
@@ -100,9 +105,10 @@ def test_an_entity_parameter_matching_several_entities_merges_their_rows(served,
     path = tmp_path / "labels.rq"
     path.write_text(f"# Label of an entity.\n# @param e: a name\nSELECT ?label WHERE {{ ?e {LABEL} ?label }}\n",
                     encoding="utf-8")
-    # "Kestrova" names the group only; an unknown name still runs and answers nothing
+    # "Kestrova" names the group only; an unknown name is an error, not an empty answer
     assert cells(run_query(served, str(path), {"e": "Kestrova"})) == [("Kestrova Group",)]
-    assert cells(run_query(served, str(path), {"e": "no such company"})) == []
+    with pytest.raises(UnknownEntity, match="no entity is named 'no such company'"):
+        run_query(served, str(path), {"e": "no such company"})
 
 
 def test_a_parameter_only_inside_a_subquery_is_refused(served):
@@ -242,7 +248,7 @@ def test_jsonl_has_one_object_per_row(served):
 
 
 def test_a_huge_table_is_capped_with_a_hint(served, monkeypatch):
-    monkeypatch.setattr("mobkg.query.TABLE_MAX_ROWS", 3)
+    monkeypatch.setattr("mobkg.results.TABLE_MAX_ROWS", 3)
     result = mobkg("query", ROWS_QUERY, "--store", served.location)
     assert result.exit_code == 0
     lines = result.output.splitlines()

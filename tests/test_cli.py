@@ -115,7 +115,7 @@ def test_build_reads_files_and_folders(mobkg, tmp_path):
     assert len(graph_names(store)) == expected
     with opened(store) as opened_store:
         headlines = run_query(opened_store, "SELECT ?h WHERE { ?r a <https://w3id.org/mobkg/ontology#Release> ; <https://schema.org/headline> ?h }")
-    assert Literal("Aldera Mobility Unveils the Orbit Compact Electric Van") in {row[0] for row in headlines.rows}
+    assert "Aldera Mobility Unveils the Orbit Compact Electric Van" in {row[0] for row in headlines.rows}
 
 
 def test_missing_path_fails_with_one_line(mobkg, tmp_path):
@@ -289,7 +289,7 @@ def saved_query_folder(tmp_path, monkeypatch):
         "SELECT DISTINCT ?product WHERE { ?company mob:produces ?p . ?p rdfs:label ?product } ORDER BY ?product\n",
         encoding="utf-8",
     )
-    monkeypatch.setattr(importlib.import_module("mobkg.query"), "data_dir", lambda name: folder)
+    monkeypatch.setattr(importlib.import_module("mobkg.saved"), "data_dir", lambda name: folder)
     return folder
 
 

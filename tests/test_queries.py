@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import fixture_graphs
 
-from mobkg import QueryError, open_store, run_query, saved_queries
+from mobkg import QueryError, UnknownEntity, open_store, run_query, saved_queries
 from mobkg.cli import cli
 from mobkg.query import load_query
 from mobkg.validate import validate_graphs
@@ -216,8 +216,13 @@ NASTY_VALUES = [
 ]
 
 
+def _text(value) -> str:
+    """A row's cell as the CSV shows it (rows hold Python values: booleans print as true/false there)."""
+    return "" if value is None else ("true" if value else "false") if isinstance(value, bool) else str(value)
+
+
 def cells(result) -> list[tuple[str, ...]]:
-    return [tuple("" if term is None else str(term) for term in row) for row in result.rows]
+    return [tuple(_text(value) for value in row) for row in result.rows]
 
 
 def test_fixture_graph_conforms_to_the_shapes():
@@ -247,13 +252,19 @@ def test_every_expectation_has_a_query():
 def test_parameters_cannot_change_the_query(fixture_store, name, value):
     before = fixture_store.dump_nquads()
     params = {param: value for param in SAVED[name].params}
-    assert cells(run_query(fixture_store, name, params)) == []
+    if set(params) <= SAVED[name].text_params:
+        assert cells(run_query(fixture_store, name, params)) == []
+    else:  # a value naming no entity is said to be so, never answered with no rows
+        with pytest.raises(UnknownEntity, match="no entity is named"):
+            run_query(fixture_store, name, params)
     assert fixture_store.dump_nquads() == before
 
 
 def test_a_parameter_is_matched_as_a_whole_name(fixture_store):
     # "Kestrova Group" is a name; "Kestrova Gr" is not, even though it is a prefix of one
-    assert cells(run_query(fixture_store, "brands-of-company", {"company": "Kestrova Gr"})) == []
+    with pytest.raises(UnknownEntity) as raised:
+        run_query(fixture_store, "brands-of-company", {"company": "Kestrova Gr"})
+    assert raised.value.suggestions[0] == "Kestrova Group"
 
 
 @pytest.mark.parametrize("update", [
@@ -339,3 +350,150 @@ def test_a_misspelt_saved_query_is_named_with_the_closest_names(name, hint):
         load_query(name)
     message = str(error.value)
     assert message.startswith(f"{name}: no saved query") and hint in message and "\n" not in message
+
+
+# --- unknown entities: exit 2 with the closest names, never "(0 rows)" -------------------------
+
+def test_an_unknown_entity_is_a_usage_error_with_the_closest_names(fixture_store):
+    result = CliRunner().invoke(cli, ["query", "brands-of-company", "--param", "company=Kestrova Grup",
+                                      "--store", fixture_store.location])
+    assert result.exit_code == 2, result.output
+    (line,) = result.output.strip().splitlines()
+    assert "no entity is named 'Kestrova Grup'; did you mean 'Kestrova Group'" in line
+    assert "(0 rows)" not in result.output
+
+
+def test_an_unknown_entity_far_from_every_name_gets_no_suggestion(fixture_store):
+    with pytest.raises(UnknownEntity) as raised:
+        run_query(fixture_store, "brands-of-company", {"company": "Zzyzx Quarternion"})
+    assert raised.value.suggestions == () and "did you mean" not in str(raised.value)
+
+
+# --- an analyst's own saved queries ----------------------------------------------------------------
+
+PROJECTED = ("# Brands of a company, with the company itself.\n# @param company: a company\n"
+             "PREFIX mob: <https://w3id.org/mobkg/ontology#>\n"
+             "SELECT ?company ?brand WHERE { ?company mob:hasBrand ?b . "
+             "?b <http://www.w3.org/2000/01/rdf-schema#label> ?brand } ORDER BY ?brand\n")
+
+
+@pytest.fixture
+def my_queries(tmp_path):
+    folder = tmp_path / "my-queries"
+    folder.mkdir()
+    (folder / "company-brands.rq").write_text(PROJECTED, encoding="utf-8")
+    # same name as a bundled query: this one replaces it
+    (folder / "release-timeline.rq").write_text("# Only the headlines.\nSELECT ?h WHERE { ?r <https://schema.org/headline> ?h } "
+                                                "ORDER BY ?h\n", encoding="utf-8")
+    return folder
+
+
+def test_an_analysts_query_with_a_projected_parameter_runs_from_its_folder(fixture_store, my_queries):
+    result = CliRunner().invoke(cli, ["query", "company-brands", "--queries", str(my_queries), "--param",
+                                      "company=Kestrova", "--format", "csv", "--store", fixture_store.location])
+    assert result.exit_code == 0, result.output
+    rows = run_query(fixture_store, "company-brands", {"company": "Kestrova"}, queries=[my_queries]).rows
+    group = "https://w3id.org/mobkg/id/company/kestrova-group"
+    assert [tuple(map(str, row)) for row in rows] == [(group, "Brisa"), (group, "Vantor")]
+    assert result.output.splitlines() == ["company,brand", *[f"{c},{b}" for c, b in rows]]
+
+
+def test_an_analysts_query_replaces_the_bundled_one_of_its_name(fixture_store, my_queries):
+    mine = saved_queries([my_queries])
+    assert mine["release-timeline"].origin == str(my_queries) and mine["release-timeline"].params == {}
+    assert mine["brands-of-company"].origin == "bundled" and set(saved_queries([])) < set(mine)
+    rows = run_query(fixture_store, "release-timeline", queries=[my_queries]).rows
+    assert [str(h) for (h,) in rows] == sorted([HELIX, LUMEN, QUARTZ, OGCA, NIGHT])
+
+
+def test_queries_lists_each_with_its_origin(my_queries):
+    result = CliRunner().invoke(cli, ["queries", "--queries", str(my_queries)])
+    assert result.exit_code == 0, result.output
+    listed = {line.split()[0]: line for line in result.output.splitlines()}
+    assert listed["company-brands"].endswith(f"[--param company=...]  ({my_queries})")
+    assert listed["release-timeline"].endswith(f"({my_queries}, replaces the bundled one)")
+    assert "(" not in listed["parent-chain"].split("]")[-1]  # bundled: no origin note
+
+
+def test_the_environment_and_the_config_file_name_the_folder(fixture_store, my_queries, tmp_path, monkeypatch):
+    monkeypatch.setenv("MOBKG_QUERIES", str(my_queries))
+    assert "company-brands" in saved_queries()
+    monkeypatch.delenv("MOBKG_QUERIES")
+    config = tmp_path / "config.toml"
+    config.write_text(f'queries = ["{my_queries.name}"]\n', encoding="utf-8")  # relative to the config file
+    monkeypatch.setenv("MOBKG_CONFIG", str(config))
+    assert saved_queries()["company-brands"].origin == str(my_queries)
+    config.write_text("queries = 3\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["queries"])
+    assert result.exit_code == 2 and "`queries` must be a folder path" in result.output
+    config.write_text("queries = [\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["queries"])
+    assert result.exit_code == 2 and "not valid TOML" in result.output
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("SELECT ?x WHERE { ?x ?p }", "SPARQL syntax error"),
+    ("# A query.\n# @param\nSELECT ?x WHERE { ?x ?p ?o }", "line 2: malformed @param line"),
+    ("# A query.\n# @param a: one\n# @param a: again\nSELECT ?a WHERE { ?a ?p ?o }", "@param a is declared twice"),
+    ("# A query.\n# @param company: a company\nSELECT ?x WHERE { ?x ?p ?o }", "declares @param company but"),
+    ("DELETE WHERE { ?s ?p ?o }", "SPARQL UPDATE is not allowed"),
+    (b"# caf\xe9\nSELECT * WHERE { ?s ?p ?o }", "cannot read query file"),
+])
+def test_a_bad_query_in_the_folder_is_named_at_load(tmp_path, text, message):
+    folder = tmp_path / "q"
+    folder.mkdir()
+    path = folder / "mine.rq"
+    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    with pytest.raises(QueryError, match=message):
+        saved_queries([folder])
+    result = CliRunner().invoke(cli, ["queries", "--queries", str(folder)])
+    assert result.exit_code == 2
+    (line,) = result.output.strip().splitlines()
+    assert line.startswith(f"Error: {path}:") and message in line
+
+
+# --- rows as Python values, formats ---------------------------------------------------------------
+
+def test_rows_are_python_values(fixture_store, my_queries):
+    import datetime
+
+    from rdflib import URIRef
+
+    result = run_query(fixture_store, "release-timeline")
+    dated = [row for row in result.rows if row[0] is not None]
+    assert dated and all(isinstance(row[0], datetime.date) for row in dated)
+    assert all(isinstance(row[3], bool) and isinstance(row[4], int) for row in result.rows)
+    (company, brand) = run_query(fixture_store, "company-brands", {"company": "Kestrova"}, queries=[my_queries]).rows[0]
+    assert isinstance(company, URIRef) and type(brand) is str
+
+
+def test_json_keeps_numbers_and_booleans_tsv_escapes(fixture_store):
+    import json
+
+    runner = CliRunner()
+    out = runner.invoke(cli, ["query", "release-timeline", "--format", "json", "--store", fixture_store.location])
+    assert out.exit_code == 0, out.output
+    rows = json.loads(out.output)
+    assert {type(r["facts"]) for r in rows} == {int} and {type(r["correction"]) for r in rows} == {bool}
+    dates = [row[0] for row in run_query(fixture_store, "release-timeline").rows]
+    assert None in dates and [r["date"] for r in rows] == [d and d.isoformat() for d in dates]  # unbound: null
+    lines = runner.invoke(cli, ["query", "release-timeline", "--format", "jsonl", "--store", fixture_store.location])
+    assert [json.loads(line) for line in lines.output.splitlines()] == rows
+    query = 'SELECT ?a ?n WHERE { VALUES (?a ?n) { ("x\\ty\\nz\\\\w" 2) } }'
+    tsv = runner.invoke(cli, ["query", query, "--format", "tsv", "--store", fixture_store.location])
+    assert tsv.exit_code == 0, tsv.output
+    assert tsv.output == "a\tn\nx\\ty\\nz\\\\w\t2\n"
+
+
+def test_to_dataframe(fixture_store, monkeypatch):
+    import sys
+
+    from mobkg import MobkgError
+
+    result = run_query(fixture_store, "release-timeline")
+    frame = result.to_dataframe()
+    assert list(frame.columns) == result.variables and len(frame) == len(result.rows)
+    assert frame["facts"].sum() == sum(row[4] for row in result.rows)
+    monkeypatch.setitem(sys.modules, "pandas", None)  # as if pandas were not installed
+    with pytest.raises(MobkgError, match=r"pip install 'mobkg\[pandas\]'"):
+        result.to_dataframe()

@@ -28,6 +28,7 @@ from mobkg import (
     ExportFormat,
     QueryError,
     StoreError,
+    UnknownEntity,
     export_store,
     ingest,
     open_store,
@@ -113,8 +114,15 @@ def test_build_query_export_validate_round_trip(endpoint, mobkg, tmp_path):
     answered = 0
     for name in saved_queries():
         params = {p: PARAMS[p] for p in saved_queries()[name].params}
-        assert mobkg("query", name, "--endpoint", endpoint, *[f"-p{k}={v}" for k, v in params.items()]).exit_code == 0
-        rows = run_query(remote, name, params).rows
+        result = mobkg("query", name, "--endpoint", endpoint, *[f"-p{k}={v}" for k, v in params.items()])
+        try:
+            rows = run_query(remote, name, params).rows
+        except UnknownEntity:  # a name these releases do not hold: the same answer from both stores
+            assert result.exit_code == 2
+            with pytest.raises(UnknownEntity):
+                run_query(embedded, name, params)
+            continue
+        assert result.exit_code == 0, result.output
         assert rows == run_query(embedded, name, params).rows, name
         answered += bool(rows)
     assert answered >= len(saved_queries()) // 3  # the fixtures give most queries something to find

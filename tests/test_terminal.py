@@ -88,8 +88,23 @@ def test_build_in_a_terminal_shows_a_bar_of_files_done_out_of_the_total(built):
 
 def test_validate_in_a_terminal_shows_progress_and_exits_0(built):
     store, _, _, _ = built
+    from mobkg import open_store
+
+    opened = open_store(str(store), read_only=True)
+    try:
+        graphs = len(opened.graph_names())
+    finally:
+        opened.close()
     status, shown = in_terminal("validate", "--store", str(store))
-    assert status == 0 and "conforms:" in shown and "Traceback" not in shown
+    assert status == 0 and "Traceback" not in shown
+    counts = [tuple(map(int, m.groups())) for s in frames(shown, "validating")
+              if (m := re.search(r"\| *(\d+)/(\d+) \[", s))]
+    assert counts and {of for _, of in counts} == {graphs}, shown  # graphs done out of the store's graphs
+    assert [done for done, _ in counts] == sorted(done for done, _ in counts)
+    # the bar is erased before the summary, which is the last line and stands alone on it
+    *before, last = shown.rstrip("\r\n").split("\r")
+    assert last.lstrip("\n") == f"conforms: {graphs} release graphs validated"
+    assert before and before[-1].strip() == ""
 
 
 def test_piped_output_has_no_bar(built, tmp_path):

@@ -15,8 +15,8 @@ import importlib
 import typing
 
 from .errors import (
-    EndpointError, LexiconError, LoadError, MobkgError, OutputError, QueryError, ReleaseError, ShapeViolation, StoreError,
-    UpdateRefused,
+    ConfigError, EndpointError, LexiconError, LoadError, MobkgError, OutputError, QueryError, ReleaseError,
+    ShapeViolation, StoreError, UnknownEntity, UpdateRefused, UserLexiconError,
 )
 from .formats import ExportFormat, OutputFormat
 
@@ -30,7 +30,7 @@ _LAZY = {name: module for module, names in {
     "ingestion": "IngestSummary ingest",
     "load": "LoadSummary load_files",
     "outputs": "write_output",
-    "query": "format_result run_query saved_queries stream_query",
+    "query": "format_result python_value run_query saved_queries stream_query",
     "readers": "find_release_files read_release_file",
     "release": "Release SourceFormat",
     "stores": "GraphStore QueryResult open_store",
@@ -62,7 +62,7 @@ if typing.TYPE_CHECKING:  # for type checkers and editors: the same names, impor
     from .ingestion import IngestSummary, ingest
     from .load import LoadSummary, load_files
     from .outputs import write_output
-    from .query import format_result, run_query, saved_queries, stream_query
+    from .query import format_result, python_value, run_query, saved_queries, stream_query
     from .readers import find_release_files, read_release_file
     from .release import Release, SourceFormat
     from .stores import GraphStore, QueryResult, open_store
@@ -79,5 +79,5 @@ __all__ = [
     "ingest", "format_result", "run_query", "saved_queries", "find_release_files", "read_release_file",
     "open_store", "validate_graph", "validate_graphs", "GraphStats", "graph_stats", "shortest_path", "render_html",
     "LexiconError", "EndpointError", "OutputError", "write_output", "stream_query", "ShaclEngine",
-    "LoadError", "LoadSummary", "load_files",
+    "LoadError", "LoadSummary", "load_files", "UnknownEntity", "ConfigError", "UserLexiconError", "python_value",
 ]

@@ -48,7 +48,8 @@ def entity_iri(entity_type: EntityType, label: str) -> URIRef:
     True
     """
     if entity_type in (EntityType.COMPANY, EntityType.ALLIANCE):
-        label = strip_legal_form(label, load_lexicon().legal_forms)
+        # The shipped legal forms only: an analyst's lexicon additions never change an entity's IRI.
+        label = strip_legal_form(label, load_lexicon(()).legal_forms)
     return ENTITY_NS[f"{entity_type.value.lower()}/{slug(label)}"]
 
 

@@ -21,6 +21,7 @@ from .errors import MobkgError, OutputError, ShapeViolation
 from .escapes import terminal_safe
 from .formats import DEFAULT_TIMEOUT, ExportFormat, OutputFormat
 from .outputs import STDOUT, check_output_path, write_output
+from .resources import FOLDER_ENV
 
 # Each command imports the library modules it needs when it runs: `mobkg --help`
 # must not wait for rdflib, pyshacl, networkx and trafilatura (see benchmarks/startup.py).
@@ -71,6 +72,14 @@ def store_options(command):
         "--store", "store_path", default="mobkg-store", show_default=True, type=click.Path(file_okay=True),
         help="Folder of the embedded on-disk store.",
     )(with_endpoint)
+
+
+def folder_option(kind: str, what: str):
+    """``--queries DIR`` / ``--lexicon DIR`` (repeatable): an analyst's own folders, merged with the bundled data."""
+    return click.option(f"--{kind}", f"{kind}_dirs", multiple=True, metavar="DIR",
+                        type=click.Path(exists=True, file_okay=False),
+                        help=f"A folder of your own {what}, merged with the bundled ones (repeatable; "
+                             f"default: env {FOLDER_ENV[kind]} or `{kind}` in the config file).")
 
 
 def _chosen_store(store_path: str, endpoint: str | None) -> tuple[str, str | None]:
@@ -149,7 +158,8 @@ def cli():
 @click.option("--force", is_flag=True, help="Rebuild releases even when their source is unchanged.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
               help="Worker processes that read, extract and validate releases in parallel.")
-def build(paths, store_path, endpoint, skip_bad, force, jobs):
+@folder_option("lexicon", "gazetteer files (organizations*.tsv, places*.tsv)")
+def build(paths, store_path, endpoint, skip_bad, force, jobs, lexicon_dirs):
     """Read release files or folders (text, HTML, Markdown, RSS/Atom) into the store."""
     from .ingestion import ingest
 
@@ -159,7 +169,8 @@ def build(paths, store_path, endpoint, skip_bad, force, jobs):
             bar.set_postfix_str(f"{releases} releases", refresh=False)
             bar.update(files_done - bar.n)
 
-        summary = ingest(paths, store, skip_bad=skip_bad, force=force, progress=progress, jobs=jobs)
+        summary = ingest(paths, store, skip_bad=skip_bad, force=force, progress=progress, jobs=jobs,
+                         lexicon=lexicon_dirs or None)
     for error in summary.skipped:
         click.echo(f"skipped {_one_line(str(error))}", err=True)
     for collision in summary.collisions:
@@ -249,11 +260,12 @@ def _conforms(warnings: list) -> str:
 @store_options
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="Bind a saved query's parameter.")
 @click.option("--format", "fmt", type=click.Choice([f.value for f in OutputFormat]), default="table", show_default=True,
-              help="How to print the results (csv, json and jsonl are streamed row by row).")
+              help="How to print the results (csv, tsv, json and jsonl are streamed row by row).")
 @click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True, metavar="SECONDS",
               help="Stop the query after this many seconds (0: no limit).")
 @click.option("--allow-service", is_flag=True, help="Let SERVICE clauses call other SPARQL endpoints.")
-def query(query, store_path, endpoint, params, fmt, timeout, allow_service):
+@folder_option("queries", "saved queries (.rq files)")
+def query(query, store_path, endpoint, params, fmt, timeout, allow_service, queries_dirs):
     """Run QUERY: a saved query name (see `mobkg queries`), a .rq file, SPARQL text, or - to read it from stdin."""
     bound = {}
     for item in params:
@@ -266,20 +278,26 @@ def query(query, store_path, endpoint, params, fmt, timeout, allow_service):
     with opened(store_path, endpoint, read_only=True) as store, reported():
         if query == "-":
             query = read_query_text(sys.stdin.buffer.read(2 * 1024 * 1024))
-        answer = stream_query(store, query, bound, timeout=timeout or None, allow_service=allow_service)
+        answer = stream_query(store, query, bound, timeout=timeout or None, allow_service=allow_service,
+                              queries=queries_dirs or None)
         write_result(answer, OutputFormat(fmt), sys.stdout)
 
 
 @cli.command()
-def queries():
-    """List the saved queries and what each answers."""
+@folder_option("queries", "saved queries (.rq files)")
+def queries(queries_dirs):
+    """List the saved queries, what each answers and where it comes from (bundled or your folder)."""
     from .query import saved_queries
 
-    saved = saved_queries()
+    with reported():
+        saved = saved_queries(queries_dirs or None)
+        bundled = saved_queries([])
     width = max((len(name) for name in saved), default=0)
     for name, query_ in saved.items():
         params = " ".join(f"--param {p}=..." for p in query_.params)
-        click.echo(_one_line(f"{name:{width}}  {query_.description}" + (f"  [{params}]" if params else "")))
+        replaced = ", replaces the bundled one" if query_.origin != "bundled" and name in bundled else ""
+        origin = "" if query_.origin == "bundled" else f"  ({query_.origin}{replaced})"
+        click.echo(_one_line(f"{name:{width}}  {query_.description}" + (f"  [{params}]" if params else "") + origin))
 
 
 @cli.command()
@@ -323,12 +341,13 @@ def load(files, store_path, endpoint):
 @click.argument("releases_dir", type=click.Path(exists=True, file_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of tables.")
 @click.option("-v", "--verbose", is_flag=True, help="List missed and spurious entities and relations per file.")
-def eval_command(gold_dir, releases_dir, as_json, verbose):
+@folder_option("lexicon", "gazetteer files (organizations*.tsv, places*.tsv)")
+def eval_command(gold_dir, releases_dir, as_json, verbose, lexicon_dirs):
     """Score extraction on RELEASES_DIR against the gold annotations in GOLD_DIR."""
     from .evaluate import evaluate, format_report
 
     with reported():
-        report = evaluate(gold_dir, releases_dir)
+        report = evaluate(gold_dir, releases_dir, lexicon=lexicon_dirs or None)
     click.echo(json.dumps(report.as_dict(verbose), indent=2) if as_json
                else terminal_safe(format_report(report, verbose), multiline=True))
 

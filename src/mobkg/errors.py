@@ -10,11 +10,14 @@ turns each into a one-line message and an exit code, never a traceback::
     ├── StoreError              exit 1   the store cannot be opened, locked, reached or written
     │   └── EndpointError       exit 2   a remote endpoint's URL, limits or settings are malformed
     ├── LexiconError            exit 1   a lexicon or pattern file an analyst edited is invalid
+    │   └── UserLexiconError    exit 2   a file in an analyst's own lexicon folder (--lexicon) is invalid
+    ├── ConfigError             exit 2   a config file, MOBKG_* variable or folder option is unusable
     ├── OutputError             exit 1   an export or page cannot be written where -o points
     ├── LoadError               exit 1   an RDF file to load is missing, malformed or not release graphs
     │   └── UnknownRdfFormat    exit 2   a file to load has a name that says no RDF format
     ├── QueryError              exit 2   SPARQL text or a saved-query parameter is wrong
-    │   └── UpdateRefused       exit 2   an UPDATE was given where only queries are allowed
+    │   ├── UpdateRefused       exit 2   an UPDATE was given where only queries are allowed
+    │   └── UnknownEntity       exit 2   a --param names no entity in the store (closest names given)
     └── ShapeViolation          exit 3   the data does not conform to ontology/shapes.ttl
 
 Messages name the thing at fault and, where there is one, the fix.
@@ -30,11 +33,14 @@ __all__ = [
     "StoreError",
     "EndpointError",
     "LexiconError",
+    "UserLexiconError",
+    "ConfigError",
     "OutputError",
     "LoadError",
     "UnknownRdfFormat",
     "QueryError",
     "UpdateRefused",
+    "UnknownEntity",
     "ShapeViolation",
 ]
 
@@ -101,6 +107,18 @@ class LexiconError(MobkgError):
     """A file under ``mobkg/lexicons/`` cannot be used (bad YAML, bad pattern, unknown type)."""
 
 
+class UserLexiconError(LexiconError):
+    """A file in an analyst's lexicon folder (``--lexicon``, ``MOBKG_LEXICON``, config) is invalid: a usage mistake."""
+
+    exit_code = 2
+
+
+class ConfigError(MobkgError):
+    """The config file, a ``MOBKG_*`` variable or a ``--queries``/``--lexicon`` folder cannot be used."""
+
+    exit_code = 2
+
+
 class OutputError(MobkgError):
     """An output (``export -o``, ``viz -o``) cannot be written: a folder, a missing folder, a full disk."""
 
@@ -124,6 +142,19 @@ class QueryError(MobkgError):
 
 class UpdateRefused(QueryError):
     """A SPARQL UPDATE was given to a read-only entry point."""
+
+
+class UnknownEntity(QueryError):
+    """A query parameter names no entity of the store; ``suggestions`` are the closest names it holds."""
+
+    def __init__(self, param: str, name: str, suggestions: tuple[str, ...] = ()):
+        hint = f"did you mean {' or '.join(repr(s) for s in suggestions)}? " if suggestions else ""
+        super().__init__(f"--param {param}: no entity is named {name!r}; {hint}"
+                         f"`mobkg query find-entity --param text=...` searches names")
+        self.param, self.name, self.suggestions = param, name, tuple(suggestions)
+
+    def __reduce__(self):
+        return type(self), (self.param, self.name, self.suggestions)
 
 
 class ShapeViolation(MobkgError):

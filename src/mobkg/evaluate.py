@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,10 +31,11 @@ from rdflib import RDF, RDFS, Graph
 from rdflib.namespace import SKOS
 
 from .errors import MobkgError
-from .extract.lexicon import load_lexicon
+from .extract.lexicon import lexicon_additions
 from .extract.normalise import match_key
 from .ingestion import release_graph
 from .readers import read_release_file
+from .resources import analyst_dirs
 from .vocab import EntityType, Predicate
 
 __all__ = ["Score", "FileResult", "EvalReport", "evaluate", "read_gold", "score_graph", "graph_items"]
@@ -281,14 +283,24 @@ def _json_kind(value) -> str:
                                                            and not isinstance(value, bool) else "")
 
 
-def evaluate(gold_dir: str | Path, releases_dir: str | Path) -> EvalReport:
+def evaluate(gold_dir: str | Path, releases_dir: str | Path, lexicon: Sequence[str | Path] | None = None) -> EvalReport:
     """Build each release of ``releases_dir`` alone and score it against ``gold_dir``.
+
+    ``lexicon``: an analyst's folders of gazetteer additions (``None``: the configured ones,
+    see :func:`mobkg.resources.analyst_dirs`).
 
     :raises MobkgError: if a gold file is malformed (see :func:`read_gold`) or names a missing release.
     :raises ReleaseError: if a release cannot be read.
     :raises LexiconError: if a lexicon file is malformed.
+    :raises ConfigError: if a configured lexicon folder does not exist.
     """
-    load_lexicon()  # a broken lexicon is named as such, not as every release's internal error
+    additions = analyst_dirs("lexicon", None if lexicon is None else list(lexicon))
+    # a broken lexicon is named as such, not as every release's internal error
+    with lexicon_additions(additions):
+        return _evaluate(gold_dir, releases_dir)
+
+
+def _evaluate(gold_dir: str | Path, releases_dir: str | Path) -> EvalReport:
     gold_dir, releases_dir = Path(gold_dir), Path(releases_dir)
     gold_files = sorted(gold_dir.glob("*.json"))
     if not gold_files:

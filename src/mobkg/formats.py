@@ -32,6 +32,8 @@ class OutputFormat(enum.Enum):
     JSON = "json"
     JSONL = "jsonl"
     """JSON Lines: one object per row (an ASK answer or a CONSTRUCT graph: as ``json``)."""
+    TSV = "tsv"
+    """Tab-separated, a header row first; a tab, newline or backslash in a value is written ``\\t``, ``\\n``, ``\\\\``."""
 
 
 DEFAULT_TIMEOUT = 300.0

@@ -60,7 +60,7 @@ import contextlib
 import hashlib
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -70,7 +70,8 @@ from rdflib.namespace import SH
 from .build import build_release_graph, release_iri, source_iri
 from .errors import InvalidRelease, LexiconError, MobkgError, ReleaseError, ReleaseFault, ShapeViolation, StoreError
 from .extract import extract_release
-from .extract.lexicon import load_lexicon
+from .extract.lexicon import _ACTIVE_ADDITIONS, lexicon_additions
+from .resources import analyst_dirs
 from .extract.pipeline import ExtractionFault
 from .readers import MAX_BYTES, find_release_files, iter_release_file
 from .release import Release
@@ -191,6 +192,8 @@ class _Plan:
     """
 
     stored: dict[str, tuple[int, bool]] = field(default_factory=dict)
+    lexicon: tuple[Path, ...] = ()
+    """An analyst's lexicon additions, which the workers load too."""
 
     def loses(self, release: Release, index: int) -> bool:
         """Whether the release of file ``index`` cannot win its graph, so building it is wasted.
@@ -226,6 +229,7 @@ _worker_plan = _Plan()
 def _init_worker(plan: _Plan) -> None:
     global _worker_plan
     _worker_plan = plan
+    _ACTIVE_ADDITIONS.set(plan.lexicon)  # this worker's extraction uses the build's lexicon additions
 
 
 def _build_in_worker(task: tuple[int, Path, list | None, bool]) -> tuple[bool, list[_Item]]:
@@ -428,6 +432,7 @@ def ingest(
     progress: Callable[[int, int, int], None] | None = None,
     jobs: int = 1,
     batch_size: int = DEFAULT_BATCH_SIZE,
+    lexicon: Sequence[str | os.PathLike] | None = None,
 ) -> IngestSummary:
     """Read, extract, build, validate and store every release under ``paths``.
 
@@ -437,18 +442,27 @@ def ingest(
     worker processes do the reading, extraction and validation; see the module
     docstring for what is written when a build fails (a feed's items count one by
     one). ``progress(files_done, files_total, releases)`` is called before the first
-    file, after each one, and every 100 releases within a file.
+    file, after each one, and every 100 releases within a file. ``lexicon``: an analyst's
+    folders of gazetteer additions (``None``: the configured ones, see
+    :func:`mobkg.resources.analyst_dirs`); they add names, never change the IRI of a name.
 
     :raises ReleaseError: for an unreadable file, or a release that an internal error stopped
         (:class:`~mobkg.errors.ReleaseFault`), unless ``skip_bad``.
     :raises ShapeViolation: if a release graph violates the shapes (unless ``skip_bad``).
     :raises StoreError: if the store cannot be written.
     :raises LexiconError: if a lexicon file is malformed (nothing is read or written).
+    :raises ConfigError: if a configured lexicon folder does not exist.
     :raises ValueError: if ``jobs`` or ``batch_size`` is less than 1.
     """
     if jobs < 1 or batch_size < 1:
         raise ValueError("jobs and batch_size must be at least 1")
-    load_lexicon()  # a broken lexicon is named as such, before anything is read or written
+    additions = analyst_dirs("lexicon", None if lexicon is None else list(lexicon))
+    # a broken lexicon is named as such, before anything is read or written
+    with lexicon_additions(additions):
+        return _ingest(paths, store, skip_bad, force, progress, jobs, batch_size, additions)
+
+
+def _ingest(paths, store, skip_bad, force, progress, jobs, batch_size, additions) -> IngestSummary:
     files = find_release_files(paths)
     known = {} if force else store.release_hashes()
     run = _Run(store, known, batch_size)
@@ -456,7 +470,8 @@ def ingest(
     report(0, len(files), 0)
     shas = {path: _file_sha(path) for path in files} if run.by_sha else {}
     last_with_sha = {sha: index for index, path in enumerate(files) if (sha := shas.get(path)) in run.by_sha}
-    plan = _Plan({name: (last_with_sha.get(stored.sha256, -1), stored.correction) for name, stored in known.items()})
+    plan = _Plan({name: (last_with_sha.get(stored.sha256, -1), stored.correction) for name, stored in known.items()},
+                 additions)
     to_build = [(index, path) for index, path in enumerate(files) if shas.get(path) not in run.by_sha]
     skipped: list[ReleaseError] = []
     with _built_files(to_build, plan, jobs) as results:

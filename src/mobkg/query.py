@@ -1,4 +1,6 @@
-"""SPARQL over a store: saved queries from ``queries/``, safe parameters, result formatting.
+"""SPARQL over a store: a saved query (:mod:`mobkg.saved`) or text, safe parameters, Python rows.
+
+The rows' values and their text formats are in :mod:`mobkg.results`.
 
 A saved query is a ``.rq`` file whose header comment says what it answers and
 which parameters it takes::
@@ -35,28 +37,22 @@ pass rows from the store to the output one by one.
 
 from __future__ import annotations
 
-import csv
-import difflib
-import io
 import itertools
-import json
 import re
-import textwrap
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TextIO
 
 import pyoxigraph as ox
 
-from .errors import QueryError, UpdateRefused
-from .formats import DEFAULT_TIMEOUT, OutputFormat
-from .escapes import terminal_safe
-from .resources import data_dir
-from .sparql import bind_values, federated, outer_variables
+from .errors import QueryError, UnknownEntity
+from .formats import DEFAULT_TIMEOUT
+from .results import OutputFormat, format_result, python_value, write_result
+from .saved import _BARE_NAME, MAX_QUERY_BYTES, SavedQuery, _parse_saved, closest, saved_queries
+from .sparql import bind_values, federated, outer_variables, refuse_updates
 from .stores import EmbeddedStore, GraphStore, QueryKind, QueryResult
 from .stores.base import QueryStream
+from .vocab import ENTITY_NS
 
 __all__ = [
     "SavedQuery",
@@ -65,64 +61,27 @@ __all__ = [
     "read_query_text",
     "bind_parameters",
     "find_entities",
+    "suggest_entities",
     "sparql_literal",
     "run_query",
     "stream_query",
     "format_result",
+    "python_value",
     "write_result",
     "OutputFormat",
     "DEFAULT_TIMEOUT",
 ]
 
-TABLE_MAX_ROWS = 10_000
-"""Rows :func:`write_result` shows as a table (it must see them all to align the columns)."""
 
-
-@dataclass(frozen=True)
-class SavedQuery:
-    name: str
-    path: Path
-    description: str
-    params: dict[str, str]
-    text: str
-    text_params: frozenset[str] = frozenset()
-    """Parameters bound as string literals; the others name entities."""
-
-
-MAX_QUERY_BYTES = 1024 * 1024
-"""Largest ``.rq`` file read; saved queries are a few hundred bytes."""
-
-_PARAM = re.compile(r"^#\s*@param\s+(\w+)\s*(\(text\))?\s*:?\s*(.*)$")
-
-
-def _parse_saved(path: Path) -> SavedQuery:
-    text = path.read_text(encoding="utf-8")
-    description, params, text_params = "", {}, set()
-    for line in text.splitlines():
-        if not line.startswith("#"):
-            break
-        param = _PARAM.match(line)
-        if param:
-            params[param.group(1)] = param.group(3).strip()
-            if param.group(2):
-                text_params.add(param.group(1))
-        elif not description and line.strip("# ").strip():
-            description = line.strip("# ").strip()
-    return SavedQuery(path.stem, path, description, params, text, frozenset(text_params))
-
-
-def saved_queries() -> dict[str, SavedQuery]:
-    """The saved queries shipped in ``queries/``, by name."""
-    return {p.stem: _parse_saved(p) for p in sorted(data_dir("queries").glob("*.rq"))}
-
-
-def load_query(query: str) -> tuple[str, SavedQuery | None]:
+def load_query(query: str, folders: Sequence[str | Path] | None = None) -> tuple[str, SavedQuery | None]:
     """Resolve QUERY as given on the command line: a saved query name, a ``.rq`` file, or SPARQL text.
+
+    ``folders``: the analyst's query folders, as for :func:`saved_queries`.
 
     :raises QueryError: if a ``.rq`` file is named but missing or unreadable, or a bare word
         names no saved query (with the closest names as a hint).
     """
-    saved = saved_queries()
+    saved = saved_queries(folders)
     if query in saved:
         return saved[query].text, saved[query]
     if query.strip().endswith(".rq") and "\n" not in query:
@@ -139,13 +98,11 @@ def load_query(query: str) -> tuple[str, SavedQuery | None]:
             raise QueryError(f"{path}: cannot read query file ({exc})") from None
         return parsed.text, parsed
     if _BARE_NAME.fullmatch(query.strip()):  # no SPARQL text is one bare word: a misspelt saved query
-        close = difflib.get_close_matches(query.strip(), list(saved), n=3, cutoff=0.6)
+        close = closest(query.strip(), list(saved), cutoff=60)
         hint = f"did you mean {' or '.join(close)}? " if close else ""
         raise QueryError(f"{query.strip()}: no saved query of that name; {hint}`mobkg queries` lists them")
     return query, None
 
-
-_BARE_NAME = re.compile(r"[A-Za-z][\w\-]*")
 
 
 def sparql_literal(value: str) -> str:
@@ -158,16 +115,6 @@ def sparql_literal(value: str) -> str:
         value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
     )
     return f'"{escaped}"'
-
-
-_UPDATE_KEYWORDS = re.compile(r"^(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE)
-_PROLOGUE = re.compile(r"^(?:\s+|#[^\n]*\n|PREFIX\s+[\w-]*:\s*<[^>]*>|BASE\s*<[^>]*>)*", re.IGNORECASE)
-
-
-def _refuse_updates(sparql: str) -> None:
-    body = sparql[_PROLOGUE.match(sparql).end():]
-    if _UPDATE_KEYWORDS.match(body):
-        raise UpdateRefused("SPARQL UPDATE is not allowed here; `mobkg query` only reads (use `mobkg build` to write)")
 
 
 def _check_declared(params: dict[str, str], declared: dict[str, str] | None) -> None:
@@ -220,7 +167,7 @@ def read_query_text(data: bytes, source: str = "stdin") -> str:
 
 
 _NO_ENTITY = "<urn:mobkg:no-such-entity>"
-"""Bound when a name matches nothing, so the query still runs and answers with no rows."""
+"""Bound when the entities a name matches have IRIs that cannot be bound (a remote store may hold anything)."""
 
 
 def find_entities(store: GraphStore, name: str) -> list[str]:
@@ -234,36 +181,66 @@ def find_entities(store: GraphStore, name: str) -> list[str]:
     return [str(row[0]) for row in store.query(lookup).rows if row[0] is not None]
 
 
+_ENTITY_NAMES = (
+    "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+    "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+    "SELECT DISTINCT ?entity ?name WHERE { ?entity rdfs:label|skos:altLabel ?name "
+    f"FILTER (STRSTARTS(STR(?entity), \"{ENTITY_NS}\")) }}"
+)
+
+
+def suggest_entities(store: GraphStore, name: str, limit: int = 3) -> list[str]:
+    """Names of the entities most like ``name`` (labels and aliases, one name per entity), best first.
+
+    What ``--param`` answers with "did you mean" when a name matches no entity.
+    """
+    names: dict[str, str] = {}
+    best: dict[str, str] = {}
+    for entity, label in store.query(_ENTITY_NAMES).rows:
+        if entity is not None and label is not None:
+            names.setdefault(str(label), str(entity))
+    for match in closest(name, list(names), limit=len(names) or 1):
+        best.setdefault(names[match], match)  # the best-scoring name of each entity
+        if len(best) == limit:
+            break
+    return list(best.values())
+
+
 def run_query(store: GraphStore, query: str, params: dict[str, str] | None = None, *,
-              timeout: float | None = None, allow_service: bool = False) -> QueryResult:
+              timeout: float | None = None, allow_service: bool = False,
+              queries: Sequence[str | Path] | None = None) -> QueryResult:
     """Run a saved query name, ``.rq`` file or SPARQL text against ``store``; all rows at once.
 
     Parameters of a saved query name entities and are resolved to their IRIs first (the
     query runs once per matching entity and the rows are merged); ``(text)`` parameters,
-    and every parameter of ad-hoc SPARQL, are bound as string literals.
+    and every parameter of ad-hoc SPARQL, are bound as string literals. ``queries`` are
+    the analyst's folders of saved queries (see :func:`saved_queries`).
 
     :raises UpdateRefused: if the text is a SPARQL UPDATE.
+    :raises UnknownEntity: if an entity parameter names no entity (with the closest names).
     :raises QueryError: for a syntax error, bad parameters, a ``SERVICE`` clause (unless
         ``allow_service``) or when ``timeout`` seconds have passed.
     :raises StoreError: if the store cannot be read.
     """
-    return stream_query(store, query, params, timeout=timeout, allow_service=allow_service).collect()
+    return stream_query(store, query, params, timeout=timeout, allow_service=allow_service, queries=queries).collect()
 
 
 def stream_query(store: GraphStore, query: str, params: dict[str, str] | None = None, *,
-                 timeout: float | None = None, allow_service: bool = False) -> QueryStream:
+                 timeout: float | None = None, allow_service: bool = False,
+                 queries: Sequence[str | Path] | None = None) -> QueryStream:
     """Like :func:`run_query`, but a SELECT's rows are read from the store as they are iterated.
 
     The time limit covers the whole query, the rows read included. Iterate the rows to the
     end or ``close()`` the stream.
 
     :raises UpdateRefused: if the text is a SPARQL UPDATE.
+    :raises UnknownEntity: if an entity parameter names no entity (with the closest names).
     :raises QueryError: as :func:`run_query` (also from the iteration, for the time limit).
     :raises StoreError: if the store cannot be read.
     """
     deadline = None if timeout is None else time.monotonic() + timeout
-    sparql, saved = load_query(query)
-    _refuse_updates(sparql)
+    sparql, saved = load_query(query, queries)
+    refuse_updates(sparql)
     if not allow_service and federated(sparql):
         raise QueryError("SERVICE clauses are refused: `mobkg query` does not call other SPARQL endpoints "
                          "(pass --allow-service to let it)")
@@ -275,23 +252,42 @@ def stream_query(store: GraphStore, query: str, params: dict[str, str] | None = 
         if saved is None or name in saved.text_params:
             choices.append([(name, sparql_literal(value))])
         else:
-            choices.append([(name, term) for term in _entity_terms(store, value)])
+            choices.append([(name, term) for term in _entity_terms(store, name, value)])
     lateral = isinstance(store, EmbeddedStore)  # Oxigraph: plan the group with the values as constants
     texts = [bind_values(sparql, dict(combination), lateral=lateral) for combination in itertools.product(*choices)]
     first = store.stream(texts[0], timeout=_left(deadline, timeout))
-    if len(texts) == 1:
-        return first
     if first.kind is not QueryKind.SELECT:
+        if len(texts) == 1:
+            return first
         rest = [store.stream(text, timeout=_left(deadline, timeout)).collect() for text in texts[1:]]
-        return _merged(first.collect(), rest)
-    return QueryStream(QueryKind.SELECT, variables=first.variables,
-                       rows=_distinct_rows(first, store, texts[1:], deadline, timeout))
+        merged = _merged(first.collect(), rest)
+        return QueryStream(merged.kind, boolean=merged.boolean, graph=merged.graph)
+    rows = first.rows if len(texts) == 1 else _distinct_rows(first, store, texts[1:], deadline, timeout)
+    return QueryStream(QueryKind.SELECT, variables=first.variables, rows=_python_rows(rows))
 
 
-def _entity_terms(store: GraphStore, name: str) -> list[str]:
-    """The serialised IRIs of the entities named ``name`` (the stand-in for none, so the query still runs)."""
+
+def _python_rows(rows: Iterator[tuple]) -> Iterator[tuple]:
+    """``rows`` with each cell a Python value; closing this closes ``rows`` (and stops the query)."""
+    try:
+        for row in rows:
+            yield tuple(python_value(term) for term in row)
+    finally:
+        close = getattr(rows, "close", None)
+        if close is not None:
+            close()
+
+
+def _entity_terms(store: GraphStore, param: str, name: str) -> list[str]:
+    """The serialised IRIs of the entities named ``name``.
+
+    :raises UnknownEntity: if no entity has that name.
+    """
+    iris = find_entities(store, name)
+    if not iris:
+        raise UnknownEntity(param, name, tuple(suggest_entities(store, name)))
     terms = []
-    for iri in find_entities(store, name):
+    for iri in iris:
         try:
             terms.append(str(ox.NamedNode(iri)))
         except ValueError:  # not a valid IRI (a remote store may hold anything): it cannot be bound
@@ -337,87 +333,3 @@ def _merged(first: QueryResult, rest: list[QueryResult]) -> QueryResult:
     return QueryResult(QueryKind.CONSTRUCT, graph=graph)
 
 
-def _cell(term) -> str:
-    return "" if term is None else str(term)
-
-
-def format_result(result: QueryResult, fmt: OutputFormat = OutputFormat.TABLE) -> str:
-    """Render a query result as an aligned table, CSV, JSON or JSON Lines text.
-
-    The table (and the Turtle a CONSTRUCT prints in table format) is for a terminal, so
-    control characters and bidi overrides in the data are shown escaped
-    (:func:`~mobkg.escapes.terminal_safe`). CSV, JSON and JSON Lines are data: they keep
-    every value exactly, so they are what to write to a file or pipe into a program.
-    """
-    as_json = fmt in {OutputFormat.JSON, OutputFormat.JSONL}
-    if result.kind is QueryKind.ASK:
-        return json.dumps({"boolean": result.boolean}) if as_json else str(result.boolean).lower()
-    if result.kind is QueryKind.CONSTRUCT:
-        if as_json:
-            return result.graph.serialize(format="json-ld")
-        return terminal_safe(result.graph.serialize(format="turtle"), multiline=True)
-    rows = [[_cell(term) for term in row] for row in result.rows]
-    if fmt == OutputFormat.JSONL:
-        return "\n".join(json.dumps(dict(zip(result.variables, row)), ensure_ascii=False) for row in rows)
-    if fmt == OutputFormat.JSON:
-        return json.dumps([dict(zip(result.variables, row)) for row in rows], ensure_ascii=False, indent=2)
-    if fmt == OutputFormat.CSV:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(result.variables)
-        writer.writerows(rows)
-        return buffer.getvalue().rstrip("\n")
-    # The table is for a terminal: a label must not steer it (escape sequences, bidi overrides).
-    variables = [terminal_safe(v) for v in result.variables]
-    rows = [[terminal_safe(cell) for cell in row] for row in rows]
-    widths = [max([len(v)] + [len(r[i]) for r in rows]) for i, v in enumerate(variables)]
-    line = "  ".join(v.ljust(w) for v, w in zip(variables, widths))
-    rule = "  ".join("-" * w for w in widths)
-    body = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
-    return "\n".join([line.rstrip(), rule, *body, f"({len(rows)} row{'s' if len(rows) != 1 else ''})"])
-
-
-def write_result(stream: QueryStream, fmt: OutputFormat, out: TextIO) -> int:
-    """Write a query's answer to ``out`` as it arrives; the number of rows written.
-
-    CSV, JSON and JSON Lines are written row by row, so memory does not grow with the
-    result; a table needs every row to align its columns, so it shows at most
-    :data:`TABLE_MAX_ROWS` rows and then says how to get them all.
-
-    :raises QueryError, StoreError: from the store while the rows are read (what was
-        written so far stays written).
-    """
-    if stream.kind is not QueryKind.SELECT:
-        out.write(format_result(stream.collect(), fmt) + "\n")
-        return 0
-    try:
-        if fmt == OutputFormat.TABLE:
-            return _write_table(stream, out)
-        count = 0
-        if fmt == OutputFormat.CSV:
-            writer = csv.writer(out, lineterminator="\n")
-            writer.writerow(stream.variables)
-            for count, row in enumerate(stream.rows, 1):
-                writer.writerow([_cell(term) for term in row])
-        elif fmt == OutputFormat.JSONL:
-            for count, row in enumerate(stream.rows, 1):
-                out.write(json.dumps(dict(zip(stream.variables, map(_cell, row))), ensure_ascii=False) + "\n")
-        else:  # the text format_result gives, one row at a time
-            for count, row in enumerate(stream.rows, 1):
-                item = json.dumps(dict(zip(stream.variables, map(_cell, row))), ensure_ascii=False, indent=2)
-                out.write(("[\n" if count == 1 else ",\n") + textwrap.indent(item, "  "))
-            out.write("\n]\n" if count else "[]\n")
-        return count
-    finally:
-        stream.close()
-
-
-def _write_table(stream: QueryStream, out: TextIO) -> int:
-    rows = list(itertools.islice(stream.rows, TABLE_MAX_ROWS + 1))
-    more = len(rows) > TABLE_MAX_ROWS
-    text = format_result(QueryResult(QueryKind.SELECT, variables=stream.variables, rows=rows[:TABLE_MAX_ROWS]))
-    if more:
-        text = text.rsplit("\n", 1)[0] + (f"\n(the first {TABLE_MAX_ROWS} rows; there are more: "
-                                          f"use --format csv or jsonl to get them all)")
-    out.write(text + "\n")
-    return min(len(rows), TABLE_MAX_ROWS)

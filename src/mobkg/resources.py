@@ -1,16 +1,20 @@
-"""Locate the data folders that ship with mobkg (ontology, saved queries, lexicons).
+"""Locate the data folders that ship with mobkg (ontology, saved queries, lexicons), and an analyst's own.
 
 In a wheel, ``ontology/`` and ``queries/`` are copied into ``mobkg/data/``; in a
 source checkout (editable install, tests) they live at the repository root. This
-module is the only place that knows either layout.
+module is the only place that knows either layout, and where an analyst's own saved
+queries and lexicon additions are (:func:`analyst_dirs`: options, ``MOBKG_QUERIES`` /
+``MOBKG_LEXICON``, or the config file read by :func:`read_config`).
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
-__all__ = ["data_dir"]
+__all__ = ["data_dir", "analyst_dirs", "read_config"]
 
 _PACKAGE = Path(__file__).resolve().parent
 _FOLDERS = {"ontology", "queries", "lexicons"}
@@ -36,3 +40,68 @@ def data_dir(name: str) -> Path:
         if folder.is_dir():
             return folder
     raise FileNotFoundError(f"mobkg data folder {name!r} is missing; reinstall mobkg")
+
+
+CONFIG_ENV = "MOBKG_CONFIG"
+"""Environment variable naming the config file (default ``~/.config/mobkg/config.toml``)."""
+
+FOLDER_ENV = {"queries": "MOBKG_QUERIES", "lexicon": "MOBKG_LEXICON"}
+"""Environment variables listing an analyst's own folders (several joined by ``os.pathsep``)."""
+
+
+def read_config() -> tuple[dict, Path | None]:
+    """The config file's settings and its path: ``$MOBKG_CONFIG``, else ``~/.config/mobkg/config.toml`` if it exists.
+
+    :raises ConfigError: if ``MOBKG_CONFIG`` names a missing file, or the file is not valid TOML.
+    """
+    import tomllib
+
+    from .errors import ConfigError
+
+    named = os.environ.get(CONFIG_ENV)
+    path = Path(named).expanduser() if named else Path.home() / ".config" / "mobkg" / "config.toml"
+    if not named and not path.is_file():
+        return {}, None
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8")), path
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such config file ({CONFIG_ENV})") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read config file ({exc})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+
+
+def analyst_dirs(kind: str, given: Sequence[str | os.PathLike] | None = None) -> tuple[Path, ...]:
+    """An analyst's own folders of ``kind`` ("queries" or "lexicon"), merged with the bundled data.
+
+    ``given`` (``--queries DIR`` / ``--lexicon DIR``; an empty list: none) is used as it is;
+    with ``None`` the first source that names any wins: ``MOBKG_QUERIES`` / ``MOBKG_LEXICON`` (folders joined by ``os.pathsep``), then the
+    config file's ``queries`` / ``lexicon`` key (a path or a list of paths; relative paths are
+    relative to the config file).
+
+    :raises ConfigError: if a named folder does not exist or is not a folder, or the config
+        key is not a path or a list of paths.
+    """
+    from .errors import ConfigError
+
+    if kind not in FOLDER_ENV:
+        raise ValueError(f"unknown kind {kind!r}; expected one of {sorted(FOLDER_ENV)}")
+    env = os.environ.get(FOLDER_ENV[kind], "")
+    if given is not None:
+        folders, where = [Path(p) for p in given], f"--{kind}"
+    elif env.strip():
+        folders, where = [Path(p) for p in env.split(os.pathsep) if p.strip()], FOLDER_ENV[kind]
+    else:
+        config, path = read_config()
+        value = config.get(kind)
+        if value is None:
+            return ()
+        values = [value] if isinstance(value, str) else value
+        if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
+            raise ConfigError(f"{path}: `{kind}` must be a folder path or a list of folder paths")
+        folders, where = [path.parent / Path(v).expanduser() for v in values], f"{path}: `{kind}`"
+    for folder in folders:
+        if not folder.is_dir():
+            raise ConfigError(f"{folder}: no such folder (given by {where})")
+    return tuple(folders)

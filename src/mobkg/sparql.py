@@ -32,9 +32,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .errors import QueryError
+from .errors import QueryError, UpdateRefused
 
-__all__ = ["Token", "tokens", "federated", "bind_values", "outer_variables"]
+__all__ = ["Token", "tokens", "federated", "bind_values", "outer_variables", "refuse_updates"]
 
 _TOKEN = re.compile(
     r"""
@@ -176,3 +176,17 @@ def bind_values(sparql: str, terms: dict[str, str], *, lateral: bool = False) ->
     if toks[group.open + 1].keyword == "SELECT":  # a group that is only a sub-query takes no other pattern
         return f"{sparql[:start]} {values} {{{sparql[start:end]}}} {sparql[end:]}"
     return f"{sparql[:start]} {values}{sparql[start:]}"
+
+
+_UPDATE_KEYWORDS = re.compile(r"^(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE)
+_PROLOGUE = re.compile(r"^(?:\s+|#[^\n]*\n|PREFIX\s+[\w-]*:\s*<[^>]*>|BASE\s*<[^>]*>)*", re.IGNORECASE)
+
+
+def refuse_updates(sparql: str) -> None:
+    """Refuse a SPARQL UPDATE (whatever prologue and comments come first).
+
+    :raises UpdateRefused: if ``sparql`` is an UPDATE.
+    """
+    body = sparql[_PROLOGUE.match(sparql).end():]
+    if _UPDATE_KEYWORDS.match(body):
+        raise UpdateRefused("SPARQL UPDATE is not allowed here; `mobkg query` only reads (use `mobkg build` to write)")

@@ -24,20 +24,22 @@ a row silently left out.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 import yaml
 
-from ..errors import LexiconError
+from ..errors import LexiconError, UserLexiconError
 from ..resources import data_dir
 from ..vocab import EntityType, Predicate
 from .frames import compile_frames
 
-__all__ = ["GazetteerEntry", "Lexicon", "load_lexicon", "read_lexicon"]
+__all__ = ["GazetteerEntry", "Lexicon", "load_lexicon", "read_lexicon", "lexicon_additions", "maintained_legal_forms"]
 
 
 @dataclass(frozen=True)
@@ -239,21 +241,22 @@ def _aliases(row: dict[str, str]) -> tuple[str, ...]:
     return tuple(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip())
 
 
-def read_lexicon(folder: Path) -> Lexicon:
-    """Read and check every lexicon file under ``folder`` (laid out like ``mobkg/lexicons/``).
+_ADDITIONS = ("organizations", "places", "dateline_abbreviations")
+"""What an analyst's lexicon folder may hold: ``<name>*.tsv`` files of these three gazetteers."""
 
-    Use it to check an edited lexicon folder; :func:`load_lexicon` reads the installed one.
 
-    :raises LexiconError: naming the file, the line, row, pattern or key at fault, and what was expected.
-    """
-    words = folder / "en"  # word knowledge is per language; gazetteers are not
-    vocabulary = _check_vocabulary(_read_yaml(words / "vocabulary.yaml", _WordLoader), words / "vocabulary.yaml")
-    patterns = _check_patterns(_read_yaml(words / "patterns.yaml"), words / "patterns.yaml")
-    lexicon = Lexicon(vocabulary, patterns)
+def _add_gazetteers(lexicon: Lexicon, folder: Path, strict: bool = False) -> None:
+    """Add the gazetteer TSVs of ``folder``; ``strict``: any other file there is refused (an analyst's folder)."""
+    if strict:
+        for path in sorted(folder.iterdir()):
+            if path.name.startswith(".") or path.name.lower().startswith("readme"):
+                continue
+            if not (path.is_file() and path.suffix == ".tsv" and path.name.startswith(_ADDITIONS)):
+                raise LexiconError(f"{path}: not a lexicon addition; an analyst's lexicon folder holds "
+                                   f"{', '.join(name + '*.tsv' for name in _ADDITIONS)} files")
     for path in sorted(folder.glob("dateline_abbreviations*.tsv")):
         for _, row in _read_tsv(path, ("abbreviation", "label")):
             lexicon.dateline_abbreviations[row["abbreviation"]] = row["label"]
-    lexicon.frames = compile_frames(_read_yaml(words / "frames.yaml").get("frames"), str(words / "frames.yaml"))
     types = ", ".join(t.value for t in EntityType)
     for path in sorted(folder.glob("organizations*.tsv")):
         for number, row in _read_tsv(path, ("label", "type")):
@@ -272,6 +275,31 @@ def read_lexicon(folder: Path) -> Lexicon:
                 raise LexiconError(f"{path}: line {number}: unknown kind {row['kind']!r}; expected one of "
                                    f"{', '.join(sorted(_PLACE_KINDS))}")
             lexicon.add(GazetteerEntry(row["label"], EntityType.PLACE, _aliases(row)))
+
+
+def read_lexicon(folder: Path, additions: Sequence[Path] = ()) -> Lexicon:
+    """Read and check every lexicon file under ``folder`` (laid out like ``mobkg/lexicons/``), then ``additions``.
+
+    ``additions`` are an analyst's folders of gazetteer files (``organizations*.tsv``,
+    ``places*.tsv``, ``dateline_abbreviations*.tsv``, same columns as the shipped ones),
+    merged into the lexicon. Use it to check an edited lexicon folder; :func:`load_lexicon`
+    reads the installed one.
+
+    :raises LexiconError: naming the file, the line, row, pattern or key at fault, and what was expected.
+    :raises UserLexiconError: the same, for a file in one of ``additions`` (or another file there).
+    """
+    words = folder / "en"  # word knowledge is per language; gazetteers are not
+    vocabulary = _check_vocabulary(_read_yaml(words / "vocabulary.yaml", _WordLoader), words / "vocabulary.yaml")
+    vocabulary["legal_suffixes"] = sorted(set(vocabulary["legal_suffixes"]) | maintained_legal_forms())
+    patterns = _check_patterns(_read_yaml(words / "patterns.yaml"), words / "patterns.yaml")
+    lexicon = Lexicon(vocabulary, patterns)
+    _add_gazetteers(lexicon, folder)
+    lexicon.frames = compile_frames(_read_yaml(words / "frames.yaml").get("frames"), str(words / "frames.yaml"))
+    for extra in additions:
+        try:
+            _add_gazetteers(lexicon, Path(extra), strict=True)
+        except LexiconError as exc:
+            raise UserLexiconError(str(exc)) from None
     from .relations import compile_patterns  # noqa: PLC0415 - relations needs this module's Lexicon
 
     try:  # a bad regular expression or placeholder fails here, not in the middle of a build
@@ -281,10 +309,69 @@ def read_lexicon(folder: Path) -> Lexicon:
     return lexicon
 
 
+_NOT_LEGAL_FORMS = frozenset({"e.g.", "ent.", "private", "unlimited", "etat"})
+"""cleanco terms that are also ordinary English words or abbreviations ("e.g.", "Private"): never a legal form here."""
+
+
 @cache
-def load_lexicon() -> Lexicon:
-    """Load every lexicon file once per process.
+def maintained_legal_forms() -> frozenset[str]:
+    """Legal-form suffixes from the ``cleanco`` package's terms (a maintained list, by country and type).
+
+    Only one-word forms that cannot be mistaken for a word of a name are taken: dotted or
+    slashed forms ("S.L.", "s.a.r.l.", "A/S") and undotted forms of four letters or more
+    ("SICAV", "BVBA"). cleanco's two- and three-letter forms ("AT", "UK", "AS", "PT") are
+    left out: as suffixes they would cut country codes and words off company names, and
+    ``vocabulary.yaml`` already lists the short forms that matter (AG, SE, Oy, KK ...).
+
+    >>> {"s.l.", "s.a.r.l.", "a/s", "sicav"} <= maintained_legal_forms()
+    True
+    >>> {"uk", "at", "as", "e.g."} & maintained_legal_forms()
+    set()
+    """
+    from cleanco.clean import get_unique_terms
+
+    forms = set()
+    for term in get_unique_terms():
+        term = term.strip().lower()
+        if " " in term or term in _NOT_LEGAL_FORMS or not term[:1].isalpha():
+            continue
+        letters = sum(ch.isalpha() for ch in term)
+        if (letters >= 2 and ("." in term or "/" in term)) or (letters >= 4 and term.isalpha()):
+            forms.add(term)
+    return frozenset(forms)
+
+
+_ACTIVE_ADDITIONS: contextvars.ContextVar[tuple[Path, ...]] = contextvars.ContextVar("lexicon_additions", default=())
+
+
+def load_lexicon(additions: Sequence[Path] | None = None) -> Lexicon:
+    """The installed lexicon with an analyst's ``additions`` merged in, read once per process.
+
+    ``None``: the additions in effect (:func:`lexicon_additions`; none by default), so the
+    extraction stages need not pass them along.
 
     :raises LexiconError: if a lexicon file is malformed (see :func:`read_lexicon`).
     """
-    return read_lexicon(data_dir("lexicons"))
+    return _load(_ACTIVE_ADDITIONS.get() if additions is None else tuple(Path(a) for a in additions))
+
+
+@cache
+def _load(additions: tuple[Path, ...]) -> Lexicon:
+    return read_lexicon(data_dir("lexicons"), additions)
+
+
+@contextlib.contextmanager
+def lexicon_additions(additions: Sequence[Path]) -> Iterator[Lexicon]:
+    """Within the block, :func:`load_lexicon` (and so extraction) uses the analyst's ``additions``.
+
+    :raises LexiconError, UserLexiconError: if a lexicon file is malformed.
+    """
+    lexicon = load_lexicon(additions)
+    token = _ACTIVE_ADDITIONS.set(tuple(Path(a) for a in additions))
+    try:
+        yield lexicon
+    finally:
+        _ACTIVE_ADDITIONS.reset(token)
+
+
+load_lexicon.cache_clear = _load.cache_clear  # type: ignore[attr-defined]  # drop what was read (tests)

@@ -29,6 +29,24 @@ class QueryResult:
     boolean: bool | None = None
     graph: Graph | None = None
 
+    def to_dataframe(self):
+        """The rows as a ``pandas.DataFrame``, one column per variable (needs ``mobkg[pandas]``).
+
+        Cells keep the values the rows hold (from :func:`mobkg.run_query`: ``int``, ``float``,
+        ``bool``, ``datetime.date``, ``str``, IRIs as ``URIRef``); an unbound cell is ``None``.
+
+        :raises MobkgError: if pandas is not installed, or the result is not a SELECT's.
+        """
+        from ..errors import MobkgError
+
+        if self.kind is not QueryKind.SELECT:
+            raise MobkgError(f"to_dataframe needs a SELECT query's rows; this is a {self.kind.value.upper()} answer")
+        try:
+            import pandas
+        except ImportError:
+            raise MobkgError("to_dataframe needs pandas: pip install 'mobkg[pandas]'") from None
+        return pandas.DataFrame.from_records(self.rows, columns=list(self.variables))
+
 
 @dataclass
 class QueryStream:

@@ -39,8 +39,12 @@ def fixture_store(tmp_path_factory):
     """An embedded store holding the fixture graph; shared by a module's tests, so never write to it."""
     from mobkg import open_store
 
-    opened = open_store(str(tmp_path_factory.mktemp("fixture") / "store"))
-    opened.replace_graphs(fixture_graphs())
+    path = str(tmp_path_factory.mktemp("fixture") / "store")
+    with open_store(path) as writer:
+        writer.replace_graphs(fixture_graphs())
+    # Read-only, as the commands that read it beside the tests open it: a writer left open could
+    # compact away the tables their read-only views still read.
+    opened = open_store(path, read_only=True)
     yield opened
     opened.close()
 

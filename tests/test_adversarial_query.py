@@ -45,8 +45,11 @@ FILTERED = f"SELECT ?o WHERE {{ ?s {LABEL} ?o FILTER(STR(?o) = ?a || STR(?o) = ?
 def served(tmp_path_factory):
     """A store holding the fixture graph (never written by the tests)."""
     path = tmp_path_factory.mktemp("adversarial") / "store"
-    store = open_store(str(path))
-    store.replace_graphs(fixture_graphs())
+    with open_store(str(path)) as writer:
+        writer.replace_graphs(fixture_graphs())
+    # Read-only: the CLI opens the same folder while the tests hold it; a writer's background
+    # compaction could delete the tables a read-only view still reads.
+    store = open_store(str(path), read_only=True)
     yield store
     store.close()
 

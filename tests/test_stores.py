@@ -94,3 +94,19 @@ def test_a_term_that_is_not_rdf_cannot_be_serialized():
     graph.add((URIRef(EX + "x y> } ; DROP ALL"), URIRef(EX + "p"), Literal("1")))
     with pytest.raises(ValueError):
         SerializedGraph(graph)
+
+
+def test_a_read_only_view_whose_tables_a_writer_removed_says_so(tmp_path):
+    from mobkg.errors import StoreError
+    from mobkg.stores.embedded import EmbeddedStore
+
+    with open_store(str(tmp_path / "store")) as writer:
+        writer.replace_graphs([release("a", ("x", "p", "1"))])
+    reader = open_store(str(tmp_path / "store"), read_only=True)
+    try:
+        missing = OSError("IO error: No such file or directory: While open a file for random read: store/000030.sst")
+        with pytest.raises(StoreError, match="rewritten while being read"):
+            with EmbeddedStore._reading(reader):
+                raise missing
+    finally:
+        reader.close()

@@ -171,11 +171,24 @@ _NO_ENTITY = "<urn:mobkg:no-such-entity>"
 
 
 def find_entities(store: GraphStore, name: str) -> list[str]:
-    """IRIs of the entities one of whose labels or aliases is ``name``, ignoring case."""
+    """IRIs of the entities one of whose labels or aliases is ``name``, ignoring case.
+
+    The usual spellings of ``name`` (as given, lower case, upper case, title case) are looked up
+    first, through the store's index of literals: a few milliseconds at any store size, where
+    comparing every label in lower case took 0.36 s on a 24,653-release store. Only when none
+    of them names an entity are all labels compared (so "vALMORA" is still found).
+    """
+    prefixes = ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+                "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n")
+    spellings = dict.fromkeys([name, name.lower(), name.upper(), name.title(), name[:1].upper() + name[1:]])
+    values = " ".join(sparql_literal(spelling) for spelling in spellings)
+    exact = (f"{prefixes}SELECT DISTINCT ?entity WHERE {{ VALUES ?name {{ {values} }} "
+             "?entity rdfs:label|skos:altLabel ?name } ORDER BY ?entity")
+    found = [str(row[0]) for row in store.query(exact).rows if row[0] is not None]
+    if found:
+        return found
     lookup = (
-        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
-        "SELECT DISTINCT ?entity WHERE { ?entity rdfs:label|skos:altLabel ?name . "
+        f"{prefixes}SELECT DISTINCT ?entity WHERE {{ ?entity rdfs:label|skos:altLabel ?name . "
         f"FILTER (LCASE(STR(?name)) = LCASE({sparql_literal(name)})) }} ORDER BY ?entity"
     )
     return [str(row[0]) for row in store.query(lookup).rows if row[0] is not None]

@@ -298,9 +298,18 @@ class EmbeddedStore(ClosingStore):
         try:
             yield
         except (OSError, RuntimeError) as exc:
+            if not self._writer and _vanished_table(exc):
+                # A writer (another build) compacted the tables this read-only view still names.
+                raise StoreError(f"{self.location}: the store was rewritten while being read (a build is writing "
+                                 "it); run the command again when the build has finished") from None
             if _is_corruption(exc):
                 raise damaged(self.location, _first_line(str(exc))) from None
             raise StoreError(f"{self.location}: reading the store failed ({_first_line(str(exc))})") from None
+
+
+def _vanished_table(exc: BaseException) -> bool:
+    message = str(exc)
+    return "No such file" in message and ".sst" in message
 
 
 def read_everything(store: ox.Store) -> int:

@@ -182,12 +182,22 @@ def send(method: str, url: str, headers: dict, body: bytes) -> int:
         return error.code
 
 
+def rows_or_unknown(store, name, params):
+    """A saved query's rows, or that a parameter names no entity (after a DELETE of everything, say)."""
+    from mobkg.errors import UnknownEntity
+
+    try:
+        return run_query(store, name, params).rows
+    except UnknownEntity as unknown:
+        return f"unknown {unknown}"
+
+
 def state(path: Path) -> tuple[bytes, set, dict]:
     """What a store holds, through the library: its release graphs, its merged default graph, every saved query's rows."""
     store = open_store(str(path), read_only=True)
     try:
         merged = set(run_query(store, "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }").graph)
-        rows = {name: run_query(store, name, {p: "Voltmark" for p in query.params}).rows
+        rows = {name: rows_or_unknown(store, name, {p: "Voltmark" for p in query.params})
                 for name, query in saved_queries().items()}
         return store.dump_nquads(), merged, rows
     finally:

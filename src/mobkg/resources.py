@@ -10,7 +10,7 @@ queries and lexicon additions are (:func:`analyst_dirs`: options, ``MOBKG_QUERIE
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
 
@@ -49,8 +49,20 @@ FOLDER_ENV = {"queries": "MOBKG_QUERIES", "lexicon": "MOBKG_LEXICON"}
 """Environment variables listing an analyst's own folders (several joined by ``os.pathsep``)."""
 
 
+def config_path(environ: Mapping[str, str] = os.environ) -> tuple[Path, bool]:
+    """The one config file (folders here, remote stores' ``[remote]`` table in :mod:`mobkg.stores.settings`).
+
+    ``$MOBKG_CONFIG``, else ``$XDG_CONFIG_HOME/mobkg/config.toml``, else ``~/.config/mobkg/config.toml``;
+    and whether it was named explicitly (then it must exist).
+    """
+    if named := environ.get(CONFIG_ENV, "").strip():
+        return Path(named).expanduser(), True
+    base = environ.get("XDG_CONFIG_HOME", "").strip() or str(Path(environ.get("HOME", "~")).expanduser() / ".config")
+    return Path(base) / "mobkg" / "config.toml", False
+
+
 def read_config() -> tuple[dict, Path | None]:
-    """The config file's settings and its path: ``$MOBKG_CONFIG``, else ``~/.config/mobkg/config.toml`` if it exists.
+    """The config file's settings and its path (see :func:`config_path`), if there is one.
 
     :raises ConfigError: if ``MOBKG_CONFIG`` names a missing file, or the file is not valid TOML.
     """
@@ -58,8 +70,7 @@ def read_config() -> tuple[dict, Path | None]:
 
     from .errors import ConfigError
 
-    named = os.environ.get(CONFIG_ENV)
-    path = Path(named).expanduser() if named else Path.home() / ".config" / "mobkg" / "config.toml"
+    path, named = config_path()
     if not named and not path.is_file():
         return {}, None
     try:

@@ -35,12 +35,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import EndpointError
+from ..resources import CONFIG_ENV, config_path
 from .endpoint import parse_endpoint
 
 __all__ = ["RemoteSettings", "InsecureEndpointWarning", "remote_settings", "config_path", "scrub", "header_secrets",
            "CONFIG_ENV", "ENV_PREFIX"]
 
-CONFIG_ENV = "MOBKG_CONFIG"
 ENV_PREFIX = "MOBKG_ENDPOINT_"
 _TABLE = "remote"
 _TEXT_KEYS = ("token", "user", "password", "query_url", "update_url", "graph_store_url", "ca_file")
@@ -168,14 +168,6 @@ def scrub(text: str, secrets: tuple[str, ...]) -> str:
         if len(secret) >= _SCRUBBED_MIN:
             text = text.replace(secret, "***")
     return text
-
-
-def config_path(environ: Mapping[str, str] = os.environ) -> tuple[Path, bool]:
-    """The config file to read, and whether it was named explicitly (``MOBKG_CONFIG``)."""
-    if named := environ.get(CONFIG_ENV, "").strip():
-        return Path(named).expanduser(), True
-    base = environ.get("XDG_CONFIG_HOME", "").strip() or str(Path(environ.get("HOME", "~")).expanduser() / ".config")
-    return Path(base) / "mobkg" / "config.toml", False
 
 
 def remote_settings(environ: Mapping[str, str] = os.environ) -> RemoteSettings:

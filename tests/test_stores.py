@@ -66,7 +66,10 @@ def test_dump_holds_release_graphs_only(tmp_path):
 
 
 def test_new_serialized_graphs_are_stored_exactly_as_an_update_stores_them(tmp_path):
-    graphs = [release("a", ("x", "p", 'say "hi" } ; DROP ALL'), ("x", "p", "2")), release("b", ("x", "p", "2"), ("y", "q", "é"))]
+    # U+2028, U+0085, a form feed and a vertical tab are line breaks to str.splitlines, not to N-Triples.
+    odd = "one\u2028two\x85three\x0cfour\x0bfive\x1csix"
+    graphs = [release("a", ("x", "p", 'say "hi" } ; DROP ALL'), ("x", "p", "2"), ("z", "p", odd)),
+              release("b", ("x", "p", "2"), ("y", "q", "é"))]
     dumps, merges = [], []
     for fast in (True, False):
         store = open_store(str(tmp_path / f"store-{fast}"))
@@ -79,7 +82,8 @@ def test_new_serialized_graphs_are_stored_exactly_as_an_update_stores_them(tmp_p
         finally:
             store.close()
     assert dumps[0] == dumps[1] and merges[0] == merges[1]
-    assert len(merges[0]) == 3  # the shared fact is once in the merged graph
+    assert len(merges[0]) == 4  # the shared fact is once in the merged graph
+    assert ("https://example.org/z", "https://example.org/p", odd) in merges[0]
 
 
 def test_a_serialized_graph_reads_back_as_the_same_triples():

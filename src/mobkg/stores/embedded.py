@@ -93,8 +93,12 @@ class SerializedGraph:
             yield to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)
 
     def lines(self) -> list[str]:
-        """The graph's triples, one ``S P O .`` line each (with its newline)."""
-        return self.ntriples.splitlines(keepends=True)
+        """The graph's triples, one ``S P O .`` line each (with its newline).
+
+        Split at newlines only: a literal may hold U+2028, U+0085 or a form feed, which
+        ``str.splitlines`` would also cut at (N-Triples escapes only ``\\n`` and ``\\r``).
+        """
+        return [line + "\n" for line in self.ntriples.split("\n") if line]
 
     def has_blank_nodes(self) -> bool:
         return "_:" in self.ntriples  # may also be inside a literal: then only the slower path is taken

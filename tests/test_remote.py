@@ -162,6 +162,11 @@ def test_rebuilding_is_idempotent(endpoint, mobkg):
 
 @pytest.mark.server
 def test_correction_replaces_its_graph(endpoint, mobkg, tmp_path):
+    check_a_correction_replaces_its_graph(endpoint, mobkg, tmp_path)
+
+
+def check_a_correction_replaces_its_graph(endpoint, mobkg, tmp_path):
+    """On any server: a correction replaces its release's graph, and the merged graph follows (as embedded)."""
     mobkg("build", RELEASES, "--endpoint", endpoint)
     remote = RemoteStore(endpoint)
     names = remote.graph_names()
@@ -174,6 +179,7 @@ def test_correction_replaces_its_graph(endpoint, mobkg, tmp_path):
     embedded = open_store(str(tmp_path / "embedded"), read_only=True)
     merged = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
     assert run_query(remote, merged).graph.isomorphic(run_query(embedded, merged).graph)
+    assert run_query(remote, "corrected-releases").rows == run_query(embedded, "corrected-releases").rows
     embedded.close()
 
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import networkx as nx
 import pytest
 from click.testing import CliRunner
-from rdflib import RDF, BNode, Graph, Literal, URIRef
-from test_remote import CORRECTIONS, RELEASES, edges, embedded_build
+from rdflib import BNode, Graph, Literal, URIRef
+from test_remote import RELEASES, check_a_correction_replaces_its_graph, edges, embedded_build
 from virtuoso import VirtuosoServer, VirtuosoUnavailable
 
 from mobkg import ExportFormat, StoreError, export_store, open_store, run_query, saved_queries
@@ -99,19 +99,7 @@ def test_build_query_export_validate_round_trip(endpoint, mobkg, tmp_path):
 
 @pytest.mark.server
 def test_correction_replaces_its_graph_and_the_merged_graph_follows(endpoint, mobkg, tmp_path):
-    mobkg("build", RELEASES, "--endpoint", endpoint)
-    remote = RemoteStore(endpoint)
-    names = remote.graph_names()
-    assert mobkg("build", CORRECTIONS, "--endpoint", endpoint).exit_code == 0
-    assert remote.graph_names() == names
-    corrected = [name for name in names if (URIRef(name), RDF.type, MOB.Correction) in remote.graph(name)]
-    assert len(corrected) == 1
-    assert remote.dump_nquads() == embedded_build(tmp_path, [RELEASES], [CORRECTIONS])
-    embedded = open_store(str(tmp_path / "embedded"), read_only=True)
-    merged = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
-    assert run_query(remote, merged).graph.isomorphic(run_query(embedded, merged).graph)
-    assert run_query(remote, "corrected-releases").rows == run_query(embedded, "corrected-releases").rows
-    embedded.close()
+    check_a_correction_replaces_its_graph(endpoint, mobkg, tmp_path)
 
 
 @pytest.mark.server

@@ -138,7 +138,8 @@
       defaultEdgeType: "arrow", zIndex: true, nodeReducer: nodeReducer, edgeReducer: edgeReducer,
       renderEdgeLabels: facts.length <= 60, labelRenderedSizeThreshold: order.length <= 150 ? 0 : 7,
       labelFont: "system-ui, sans-serif", labelSize: 12, edgeLabelSize: 10, labelDensity: order.length <= 150 ? 10 : 0.8,
-      minCameraRatio: 0.01, maxCameraRatio: 20, hideEdgesOnMove: facts.length > (window.MOBKG_HIDE_EDGES_ABOVE || 50000),
+      minCameraRatio: 0.01, maxCameraRatio: 20,
+      hideEdgesOnMove: facts.length > 5000,  // what keeps a big graph smooth under a slow (software) WebGL
     });
   } catch (error) {  // no WebGL in this browser: say so instead of showing an empty page
     container.classList.add("no-webgl");
@@ -330,12 +331,10 @@
   if (renderer) {
     renderer.on("clickNode", function (ev) { if (!moved) select(entities[ev.node]); moved = false; });
     renderer.on("clickStage", function () { if (!moved) select(null); moved = false; });
-    renderer.on("downNode", function (ev) {
-      dragged = ev.node; moved = false;
-      if (layout.running) layoutDone();  // the layout would move it back
-    });
+    renderer.on("downNode", function (ev) { dragged = ev.node; moved = false; });
     renderer.getMouseCaptor().on("mousemovebody", function (ev) {
       if (!dragged) return;
+      if (!moved && layout.running) layoutDone();  // arranging by hand ends the layout, which would undo it
       moved = true;
       var p = renderer.viewportToGraph(ev);
       graph.mergeNodeAttributes(dragged, { x: p.x, y: p.y });

@@ -278,9 +278,24 @@
   var status = document.getElementById("layout-status"), supervisor = null;
   var timings = { ready: null, layoutDone: null };  // ms since navigation started
 
+  // The worker moves a copy of the graph; its positions reach the drawn graph twice a second and
+  // at the end. Were it to move the drawn graph, every iteration would wait for a redraw.
+  var shadow = null, syncing = null;
+  function copyPositions() {
+    if (!shadow) return;
+    graph.updateEachNodeAttributes(function (id, attrs) {
+      var moved = shadow.getNodeAttributes(id);
+      attrs.x = moved.x; attrs.y = moved.y;
+      return attrs;
+    }, { attributes: ["x", "y"] });
+  }
+
   function layoutDone() {
     layout.running = false;
     if (supervisor) { supervisor.kill(); supervisor = null; }
+    if (syncing) { clearInterval(syncing); syncing = null; }
+    copyPositions();
+    shadow = null;
     status.textContent = "";
     timings.layoutDone = performance.now();
     document.body.setAttribute("data-layout", "done");
@@ -312,18 +327,23 @@
     layout.running = true;
     if (graph.order <= 300) { layoutOnMainThread(settings); return; }  // a few ms in all: not worth a worker
     try {
-      supervisor = new vendor.FA2Layout(graph, { settings: settings });
+      shadow = graph.copy();
+      supervisor = new vendor.FA2Layout(shadow, { settings: settings });
       supervisor.worker.addEventListener("message", counted);
-      supervisor.worker.addEventListener("error", function () {
-        if (supervisor) { supervisor.kill(); supervisor = null; }
-        layoutOnMainThread(settings);
-      });
+      supervisor.worker.addEventListener("error", function () { fallBack(settings); });
       layout.mode = "worker";
       supervisor.start();
+      syncing = setInterval(copyPositions, 500);
     } catch (error) {
-      supervisor = null;
-      layoutOnMainThread(settings);
+      fallBack(settings);
     }
+  }
+
+  function fallBack(settings) {  // no worker here: the main thread, in slices
+    if (supervisor) { supervisor.kill(); supervisor = null; }
+    if (syncing) { clearInterval(syncing); syncing = null; }
+    shadow = null;
+    layoutOnMainThread(settings);
   }
 
   // ---------------------------------------------------------------- pointer: click, drag

@@ -1,11 +1,12 @@
 """Visualise the graph as one self-contained, interactive HTML page.
 
 The page needs no network when viewed: everything it runs is inlined. The
-stylesheet and ``graph.js`` in ``viz_assets/`` are mobkg's own; the WebGL
-renderer (sigma.js), the graph model (graphology), the ForceAtlas2 layout and the
-PNG export come from ``viz_assets/vendor/sigma-bundle.min.js``, third-party code
-built from pinned versions by ``scripts/viz-vendor/build.sh`` (licences beside it
-in ``LICENSES.txt``). The graph travels as JSON in a ``<script type="application/json">`` element. Every
+stylesheet, ``graph.js`` and ``details.js`` in ``viz_assets/`` are mobkg's own;
+the WebGL renderer (sigma.js), the graph model (graphology), the ForceAtlas2
+layout and the PNG export come from ``viz_assets/vendor/sigma-bundle.min.js``,
+third-party code built from pinned versions by ``scripts/viz-vendor/build.sh``
+(licences beside it in ``LICENSES.txt``). The graph travels as JSON in a
+``<script type="application/json">`` element. Every
 ``<``, ``>`` and ``&`` in that JSON is written as a ``\\u`` escape, so no label or
 evidence sentence can close the element early, and so is every character HTML
 reports as a parse error (controls, DEL, C1 controls, surrogates, noncharacters

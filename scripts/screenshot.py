@@ -2,8 +2,8 @@
 
     python scripts/screenshot.py [kg/graph.html] [docs/screenshot.png] [--select NAME] [--size 1400x900]
 
-With --select, the entity whose label is NAME is clicked first, so the picture
-shows its details panel too.
+With --select, the entity whose label is NAME is clicked first (panned to the middle),
+so the picture shows its neighbourhood in focus and its details panel too.
 """
 
 from __future__ import annotations
@@ -21,6 +21,16 @@ CHROMIUM_ARGS = [
 ]
 
 
+# Pan so the entity labelled NAME is in the middle of the graph, as a user would, then report it.
+CENTRE = """name => new Promise(done => {
+    const view = window.mobkgView, id = view.graph.findNode((node, attrs) => attrs.label === name);
+    if (!id) { done(false); return; }
+    const shown = view.renderer.getNodeDisplayData(id);
+    view.renderer.getCamera().setState({x: shown.x, y: shown.y});
+    requestAnimationFrame(() => requestAnimationFrame(() => done(true)));
+})"""
+
+
 def screenshot(page_path: Path, png_path: Path, select: str | None, width: int, height: int) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -28,8 +38,13 @@ def screenshot(page_path: Path, png_path: Path, select: str | None, width: int, 
             page = browser.new_page(viewport={"width": width, "height": height}, device_scale_factor=1)
             page.goto(page_path.resolve().as_uri())
             page.wait_for_selector("body[data-ready=true]")
+            page.wait_for_selector("body[data-layout=done]", timeout=600_000)
             if select:
-                page.locator(".node", has=page.locator("text", has_text=select)).locator("circle").first.click()
+                found = page.evaluate(CENTRE, select)
+                if not found:
+                    raise SystemExit(f"screenshot.py: no entity is labelled {select!r} in {page_path}")
+                box = page.locator("#graph").bounding_box()
+                page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
                 page.wait_for_selector("#details:not([hidden])")
             png_path.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(png_path))

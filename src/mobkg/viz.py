@@ -1,8 +1,12 @@
 """Visualise the graph as one self-contained, interactive HTML page.
 
-The page needs no network when viewed: the stylesheet and script in
-``viz_assets/`` (written for mobkg; no third-party code) are inlined, and the
-graph travels as JSON in a ``<script type="application/json">`` element. Every
+The page needs no network when viewed: everything it runs is inlined. The
+stylesheet, ``graph.js`` and ``details.js`` in ``viz_assets/`` are mobkg's own;
+the WebGL renderer (sigma.js), the graph model (graphology), the ForceAtlas2
+layout and the PNG export come from ``viz_assets/vendor/sigma-bundle.min.js``,
+third-party code built from pinned versions by ``scripts/viz-vendor/build.sh``
+(licences beside it in ``LICENSES.txt``). The graph travels as JSON in a
+``<script type="application/json">`` element. Every
 ``<``, ``>`` and ``&`` in that JSON is written as a ``\\u`` escape, so no label or
 evidence sentence can close the element early, and so is every character HTML
 reports as a parse error (controls, DEL, C1 controls, surrogates, noncharacters
@@ -11,7 +15,8 @@ exactly. The page title, text for a human, is made terminal-safe and legal XML
 (:mod:`mobkg.escapes`).
 
 Entities are coloured by type; each edge is one distinct fact and carries, for
-every release that states it, the release's headline, date and evidence sentences.
+every release that states it, the release's headline, date, source URL and
+evidence sentences.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ from .analysis import resolve_name
 from .escapes import terminal_safe, xml_safe
 from .export import entity_graph, store_quads
 from .stores import GraphStore
-from .vocab import MOB, SCHEMA, EntityType
+from .vocab import MOB, PROV, SCHEMA, EntityType
 
 __all__ = ["TYPE_COLOURS", "viz_data", "render_html", "embed_json"]
 
@@ -50,7 +55,7 @@ TYPE_COLOURS: dict[EntityType, str] = {
 
 _STATEMENT_PARTS = {str(RDF.subject): "subject", str(RDF.predicate): "predicate", str(RDF.object): "object"}
 _HEADLINE, _DATE, _SUBJECT_OF = str(SCHEMA.headline), str(SCHEMA.datePublished), str(SCHEMA.subjectOf)
-_EVIDENCE, _MOB = str(MOB.evidence), str(MOB)
+_EVIDENCE, _MOB, _SOURCE = str(MOB.evidence), str(MOB), str(PROV.hadPrimarySource)
 
 
 def _neighbourhood(graph: nx.MultiDiGraph, focus: str, depth: int) -> nx.MultiDiGraph:
@@ -62,9 +67,10 @@ def _neighbourhood(graph: nx.MultiDiGraph, focus: str, depth: int) -> nx.MultiDi
 
 
 def _provenance(quads: Iterable[tuple[str, str, str, str]]) -> tuple[dict, dict, dict]:
-    """Release headlines and dates; evidence per (fact, release); releases per entity."""
+    """Release headlines, dates and URLs; evidence per (fact, release); releases per entity."""
     headlines: dict[str, str] = {}
     dates: dict[str, str] = {}
+    urls: dict[str, str] = {}
     mentions: dict[str, set[str]] = defaultdict(set)
     statements: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
     sentences: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -73,13 +79,15 @@ def _provenance(quads: Iterable[tuple[str, str, str, str]]) -> tuple[dict, dict,
             headlines[release] = o
         elif s == release and p == _DATE:
             dates[release] = o
+        elif s == release and p == _SOURCE:
+            urls[release] = o
         elif p == _SUBJECT_OF and o == release:
             mentions[s].add(release)
         elif p in _STATEMENT_PARTS:
             statements[(release, s)][_STATEMENT_PARTS[p]] = o
         elif p == _EVIDENCE:
             sentences[(release, s)].add(o)
-    releases = {g: {"headline": h, "date": dates.get(g)} for g, h in headlines.items()}
+    releases = {g: {"headline": h, "date": dates.get(g), "url": urls.get(g)} for g, h in headlines.items()}
     evidence: dict[tuple[str, str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for (release, statement), parts in statements.items():
         predicate = parts.get("predicate", "")
@@ -159,11 +167,11 @@ def _json_escape(found: re.Match) -> str:
     return "".join(f"\\u{int.from_bytes(encoded[i:i + 2], 'big'):04x}" for i in range(0, len(encoded), 2))
 
 
-_MARKER = re.compile(r"__MOBKG_(CSS|JS|TITLE|DATA)__")
+_MARKER = re.compile(r"__MOBKG_(CSS|VENDOR|JS|TITLE|DATA)__")
 
 
 def _asset(name: str) -> str:
-    return files(__package__).joinpath("viz_assets", name).read_text(encoding="utf-8")
+    return files(__package__).joinpath("viz_assets", *name.split("/")).read_text(encoding="utf-8")
 
 
 def render_html(store: GraphStore, focus: str | None = None, depth: int = 2) -> str:
@@ -179,7 +187,8 @@ def render_html(store: GraphStore, focus: str | None = None, depth: int = 2) -> 
         title = f"mobkg: {focus} and {depth} hop{'s' if depth != 1 else ''} around it"
     values = {
         "CSS": _asset("graph.css"),
-        "JS": _asset("graph.js"),
+        "VENDOR": _asset("vendor/sigma-bundle.min.js"),
+        "JS": _asset("details.js") + "\n" + _asset("graph.js"),
         "TITLE": html.escape(xml_safe(terminal_safe(title))),
         "DATA": embed_json(data),
     }

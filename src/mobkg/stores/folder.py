@@ -60,6 +60,7 @@ class StoreFolder:
         self.record = record
         self.marked = marked
         self._lock_fd = lock_fd
+        self._unrecorded: list[str] = []
 
     @classmethod
     def check(cls, path: str | os.PathLike, *, read_only: bool, lock: bool | None = None) -> StoreFolder:
@@ -91,7 +92,12 @@ class StoreFolder:
         except BaseException:
             _unlock(lock_fd)
             raise
-        return cls(target, record=record, marked=marked, lock_fd=lock_fd)
+        folder = cls(target, record=record, marked=marked, lock_fd=lock_fd)
+        # Taken now, before the engine opens: a writer's own open replays the write-ahead log
+        # of the last writer into new tables, which are not a killed build's leftovers (read
+        # for them, a 24,653-release store took 147 s to open instead of 0.4 s).
+        folder._unrecorded = folder._scan_unrecorded()
+        return folder
 
     def mark(self) -> None:
         """Write the marker if the folder has none yet (a new or an adopted store).
@@ -129,12 +135,16 @@ class StoreFolder:
         self.record = record
 
     def unrecorded_tables(self) -> list[str]:
-        """Table files the record does not cover, when no writer is adding them right now.
+        """Table files the record did not cover when the folder was checked, when no writer was adding them.
 
         A running build or server holds the folder's lock while it writes new tables; without
         one, unrecorded tables were left by a store made before the record, a killed build or
-        a killed server, and nothing says they are intact.
+        a killed server, and nothing says they are intact. Tables the engine writes after the
+        check (replaying its log at open, or this build's own) are not counted.
         """
+        return list(self._unrecorded)
+
+    def _scan_unrecorded(self) -> list[str]:
         try:
             names = sorted(name for name in os.listdir(self.path) if name.endswith(".sst") and name not in self.record)
         except OSError:

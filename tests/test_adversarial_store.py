@@ -342,7 +342,6 @@ def test_tables_the_engine_writes_after_the_check_are_not_a_killed_builds(tmp_pa
     from rdflib import Graph, Literal, URIRef
 
     from mobkg.stores import embedded
-    from mobkg.stores.folder import StoreFolder
 
     path = tmp_path / "store"
     with open_store(str(path)) as store:
@@ -351,12 +350,13 @@ def test_tables_the_engine_writes_after_the_check_are_not_a_killed_builds(tmp_pa
         store.replace_graphs([graph])
     reads = []
     monkeypatch.setattr(embedded, "read_everything", lambda engine: reads.append(1) or 0)
-    checked = StoreFolder.check
-    def check_then_a_new_table(*args, **kwargs):
-        folder = checked(*args, **kwargs)
-        (path / "999999.sst").write_bytes(b"")  # what the engine's own open would add
-        return folder
-    monkeypatch.setattr(StoreFolder, "check", check_then_a_new_table)
+    engine = embedded.ox.Store
+
+    def open_then_a_new_table(where):
+        opened = engine(where)
+        (path / "999999.sst").write_bytes(b"")  # what replaying the log at open adds
+        return opened
+    monkeypatch.setattr(embedded.ox, "Store", open_then_a_new_table)
     with open_store(str(path)) as store:
         assert store.graph_names() == ["https://example.org/release/a"]
     assert reads == []

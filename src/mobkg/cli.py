@@ -158,8 +158,11 @@ def cli():
 @click.option("--force", is_flag=True, help="Rebuild releases even when their source is unchanged.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
               help="Worker processes that read, extract and validate releases in parallel.")
+@click.option("--scheduler", envvar="MOBKG_SCHEDULER", metavar="ADDRESS",
+              help="Build on the workers of this Dask scheduler (tcp://HOST:PORT; needs mobkg[dask]) "
+                   "instead of --jobs local processes (env MOBKG_SCHEDULER).")
 @folder_option("lexicon", "gazetteer files (organizations*.tsv, places*.tsv)")
-def build(paths, store_path, endpoint, skip_bad, force, jobs, lexicon_dirs):
+def build(paths, store_path, endpoint, skip_bad, force, jobs, scheduler, lexicon_dirs):
     """Read release files or folders (text, HTML, Markdown, RSS/Atom) into the store."""
     from .ingestion import ingest
 
@@ -170,7 +173,7 @@ def build(paths, store_path, endpoint, skip_bad, force, jobs, lexicon_dirs):
             bar.update(files_done - bar.n)
 
         summary = ingest(paths, store, skip_bad=skip_bad, force=force, progress=progress, jobs=jobs,
-                         lexicon=lexicon_dirs or None)
+                         scheduler=scheduler, lexicon=lexicon_dirs or None)
     for error in summary.skipped:
         click.echo(f"skipped {_one_line(str(error))}", err=True)
     for collision in summary.collisions:

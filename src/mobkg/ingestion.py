@@ -433,6 +433,7 @@ def ingest(
     jobs: int = 1,
     batch_size: int = DEFAULT_BATCH_SIZE,
     lexicon: Sequence[str | os.PathLike] | None = None,
+    scheduler: str | None = None,
 ) -> IngestSummary:
     """Read, extract, build, validate and store every release under ``paths``.
 
@@ -445,6 +446,8 @@ def ingest(
     file, after each one, and every 100 releases within a file. ``lexicon``: an analyst's
     folders of gazetteer additions (``None``: the configured ones, see
     :func:`mobkg.resources.analyst_dirs`); they add names, never change the IRI of a name.
+    ``scheduler``: the address of a Dask scheduler whose workers build the releases instead
+    of ``jobs`` local processes (see :mod:`mobkg.cluster`); the writes stay here, in order.
 
     :raises ReleaseError: for an unreadable file, or a release that an internal error stopped
         (:class:`~mobkg.errors.ReleaseFault`), unless ``skip_bad``.
@@ -452,6 +455,7 @@ def ingest(
     :raises StoreError: if the store cannot be written.
     :raises LexiconError: if a lexicon file is malformed (nothing is read or written).
     :raises ConfigError: if a configured lexicon folder does not exist.
+    :raises MobkgError: if the Dask scheduler cannot be reached or fails (``scheduler``).
     :raises ValueError: if ``jobs`` or ``batch_size`` is less than 1.
     """
     if jobs < 1 or batch_size < 1:
@@ -459,10 +463,10 @@ def ingest(
     additions = analyst_dirs("lexicon", None if lexicon is None else list(lexicon))
     # a broken lexicon is named as such, before anything is read or written
     with lexicon_additions(additions):
-        return _ingest(paths, store, skip_bad, force, progress, jobs, batch_size, additions)
+        return _ingest(paths, store, skip_bad, force, progress, (jobs, scheduler), batch_size, additions)
 
 
-def _ingest(paths, store, skip_bad, force, progress, jobs, batch_size, additions) -> IngestSummary:
+def _ingest(paths, store, skip_bad, force, progress, workers, batch_size, additions) -> IngestSummary:
     files = find_release_files(paths)
     known = {} if force else store.release_hashes()
     run = _Run(store, known, batch_size)
@@ -474,7 +478,7 @@ def _ingest(paths, store, skip_bad, force, progress, jobs, batch_size, additions
                  additions)
     to_build = [(index, path) for index, path in enumerate(files) if shas.get(path) not in run.by_sha]
     skipped: list[ReleaseError] = []
-    with _built_files(to_build, plan, jobs) as results:
+    with _built_files(to_build, plan, *workers) as results:
         for index, path in enumerate(files):
             if index:
                 report(index, len(files), len(run.decisions))
@@ -498,11 +502,19 @@ def _ingest(paths, store, skip_bad, force, progress, jobs, batch_size, additions
 
 
 @contextlib.contextmanager
-def _built_files(items: list[tuple[int, Path]], plan: _Plan, jobs: int) -> Iterator[Iterator[Iterator[_Item]]]:
-    """For each of ``items`` (index, path) in order, its built releases, lazily: here, or from ``jobs`` workers.
+def _built_files(items: list[tuple[int, Path]], plan: _Plan, jobs: int,
+                 scheduler: str | None = None) -> Iterator[Iterator[Iterator[_Item]]]:
+    """For each of ``items`` (index, path) in order, its built releases, lazily: here, from ``jobs``
+    workers, or from the workers of a Dask ``scheduler``.
 
     Workers start for ``MIN_FILES_FOR_WORKERS`` files, or for any feed (which may hold thousands of releases).
     """
+    if scheduler:
+        from .cluster import cluster_results
+
+        with cluster_results(scheduler, _tasks(items), plan) as results:
+            yield _per_file(results, items)
+        return
     if jobs == 1 or (len(items) < MIN_FILES_FOR_WORKERS and not any(_is_feed(path) for _, path in items)):
         yield (_build_file(index, path, plan) for index, path in items)
         return
@@ -510,15 +522,18 @@ def _built_files(items: list[tuple[int, Path]], plan: _Plan, jobs: int) -> Itera
     # Not fork: the parent holds the store (RocksDB threads), which a forked child must not inherit.
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     with context.Pool(jobs, initializer=_init_worker, initargs=(plan,)) as pool:
-        results = pool.imap(_build_in_worker, _tasks(items), chunksize=4)
+        yield _per_file(pool.imap(_build_in_worker, _tasks(items), chunksize=4), items)
 
-        def one_file() -> Iterator[_Item]:
-            last = False
-            while not last:
-                last, built = next(results)
-                yield from built
 
-        yield (one_file() for _ in items)
+def _per_file(results: Iterator[tuple[bool, list[_Item]]], items: list) -> Iterator[Iterator[_Item]]:
+    """Results of the tasks (a file, or the parts of a feed) regrouped by file."""
+    def one_file() -> Iterator[_Item]:
+        last = False
+        while not last:
+            last, built = next(results)
+            yield from built
+
+    return (one_file() for _ in items)
 
 
 def _is_feed(path: Path) -> bool:

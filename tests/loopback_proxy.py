@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import http.client
 import http.server
+import ssl
 import threading
 import urllib.parse
 from collections.abc import Callable, Iterator
@@ -123,5 +124,33 @@ def proxy(target: str, *, authorization: str | None = None, routes: dict[str, st
         yield state
     finally:
         state.release.set()
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@contextlib.contextmanager
+def fixed_answer_server(body: bytes, content_type: str, *, tls: ssl.SSLContext | None = None) -> Iterator[str]:
+    """A loopback server answering every GET and POST with ``body``; yields its base URL (https with ``tls``)."""
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.send_response(200)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_POST = do_GET
+
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    if tls is not None:
+        httpd.socket = tls.wrap_socket(httpd.socket, server_side=True)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"{'https' if tls else 'http'}://127.0.0.1:{httpd.server_address[1]}"
+    finally:
         httpd.shutdown()
         httpd.server_close()

@@ -41,7 +41,7 @@ from mobkg.stores.remote import RemoteStore
 from mobkg.stores.settings import InsecureEndpointWarning, RemoteSettings, config_path, remote_settings
 from mobkg.vocab import MOB
 
-from loopback_proxy import proxy
+from loopback_proxy import fixed_answer_server, proxy
 
 DATA = Path(__file__).parent / "data" / "remote"
 RELEASES = DATA / "releases"
@@ -449,33 +449,11 @@ def certificate(tmp_path_factory):
     return folder / "cert.pem", folder / "key.pem"
 
 
-@contextlib.contextmanager
 def https_server(certificate):
     """A loopback HTTPS server answering every query as an ASK that holds."""
-    body = b'{"head":{},"boolean":true}'
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self):
-            self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            self.send_response(200)
-            self.send_header("Content-Type", "application/sparql-results+json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(*certificate)
-    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        yield f"https://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    return fixed_answer_server(b'{"head":{},"boolean":true}', "application/sparql-results+json", tls=context)
 
 
 def test_tls_is_verified_by_default_and_a_ca_file_or_an_explicit_opt_out_lets_it_through(certificate):

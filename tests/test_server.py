@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import contextlib
-import http.server
 import signal
 import socket
 import subprocess
 import sys
-import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -16,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from loopback_proxy import fixed_answer_server
 
 import mobkg.server as server_module
 from mobkg import StoreError, ingest, open_store, run_query, saved_queries
@@ -128,25 +127,8 @@ def mobkg_serve(store: Path, *options: str):
 @contextlib.contextmanager
 def turtle_source():
     """A loopback HTTP server answering every GET with one Turtle triple: what a ``LOAD`` would fetch."""
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            body = EXTRA.encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "text/turtle")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/extra.ttl"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with fixed_answer_server(EXTRA.encode(), "text/turtle") as base:
+        yield f"{base}/extra.ttl"
 
 
 def writes(url: str, source: str) -> dict[str, tuple[str, str, dict, bytes]]:

@@ -37,6 +37,11 @@ _TYPE_NOUNS = {
 _GENERIC_PRODUCT_WORDS = {"model", "models", "family", "series", "line", "flagship", "concept", "ev", "bev", "phev", "version",
                           "families", "lines", "versions"}
 _DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "our"}
+_DESCRIPTOR_ENDS = {",", ".", ";", ":", "(", ")", "of", "in", "for", "that", "which", "who", "whose", "with", "to", "from",
+                    "on", "at", "by", "focused", "based", "headquartered", "specialising", "specializing", "dedicated"}
+"""Words that end the noun phrase of an apposition ("X, a maker of buses", "X, a firm focused on ...")."""
+_PARTITIVES = {"family", "range", "line", "series", "type", "kind", "class", "generation", "set", "suite", "lineup", "portfolio"}
+"""Nouns whose "of" continues the noun phrase: "a new family of swap batteries" is batteries."""
 
 
 @dataclass
@@ -105,7 +110,7 @@ class _Finder(NameChunker):
 
     def cue_after(self, last: int) -> str | None:
         """The cue the words after a name give: "said", an apposition ("X, a supplier of"), a ticker."""
-        rest = self.tokens[last:last + 8]
+        rest = self.tokens[last:last + 10]
         words = [t.lower for t in rest]
         if not words:
             return None
@@ -127,13 +132,15 @@ class _Finder(NameChunker):
             return "title"
         if tail[0] not in {"a", "an", "the"}:
             return None
-        for word in tail[1:]:
+        # The descriptor's head is its last noun: "a battery technology company" is a company.
+        head_cue = None
+        for previous, word in zip(tail, tail[1:]):
+            if word in _DESCRIPTOR_ENDS and not (word == "of" and previous in _PARTITIVES):
+                break
             cue = self._descriptor_cue(word)
             if cue is not None:
-                return cue
-            if word in {",", "."}:
-                break
-        return None
+                head_cue = cue
+        return head_cue
 
     def _title_apposition(self, tail: list[str]) -> bool:
         if tail[0] in {"the", "a", "an"} and len(tail) > 1 and (tail[1] in self.titles or tail[1] == "member"):

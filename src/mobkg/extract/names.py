@@ -310,11 +310,23 @@ def _technology_head(w, head: _HeadWords) -> bool:
         and head.last not in _COMPANY_PLURALS
 
 
+def _public_body_head(w, head: _HeadWords) -> bool:
+    """"Government of Haryana", "Commission for Air Quality Management", "Federal Transit Administration"."""
+    words = [x.lower() for x in head.words]
+    if len(words) < 2:
+        return False
+    for size in (2, 1):
+        if len(words) > size + 1 and " ".join(words[:size]) in w("public_body_heads") and words[size] in {"of", "for"}:
+            return True
+    return head.last in w("public_body_tails")
+
+
 def _company_head(w, head: _HeadWords) -> bool:
     return head.last in w("legal_suffixes") or head.ends_in(w("company_heads"))
 
 
 HEAD_RULES = (
+    (T.COMPANY, _public_body_head),
     (T.PLACE, _facility_head),
     (T.PLACE, _place_head),
     (T.EVENT, _event_head),
@@ -323,7 +335,7 @@ HEAD_RULES = (
     (T.TECHNOLOGY, _technology_head),
     (T.COMPANY, _company_head),
 )
-"""Head-word evidence in order: a facility or place head, an event, initiative or alliance head,
+"""Head-word evidence in order: a public body ("Ministry of ...", "... Administration"), a facility or place head, an event, initiative or alliance head,
 a technology head (singular), a legal form or company head."""
 
 

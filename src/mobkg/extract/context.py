@@ -211,6 +211,20 @@ def trim_people_after_titles(text: str, mentions: list[Mention]) -> None:
             mention.text = mention.text[cut:]
 
 
+def type_employers_of_people(text: str, mentions: list[Mention]) -> None:
+    """"Tom Berg from Voltaro Media", "Voltaro Media's Tom Berg": a name nothing else typed, right
+    after a person and "from"/"of"/"at", or right before "'s" and a person, is the person's organisation."""
+    ordered = sorted(mentions, key=lambda m: m.start)
+    for before, mention, after in zip([None] + ordered, ordered, ordered[1:] + [None]):
+        if mention.type is not None:
+            continue
+        employs = (before is not None and before.type is T.PERSON
+                   and re.fullmatch(r"\s+(?:from|of|at)\s+(?:the\s+)?", text[before.end:mention.start])) \
+            or (after is not None and after.type is T.PERSON and re.fullmatch(r"['’]s\s+", text[mention.end:after.start]))
+        if employs:
+            mention.type, mention.strength, mention.rule = T.COMPANY, 3, "employer-of-person"
+
+
 _PLACE_SHAPE = re.compile(r"[A-Z][\w.'’\-]+(?: [A-Z][\w.'’\-]+){0,2}")
 
 

@@ -64,6 +64,8 @@ class Lexicon:
     """Region abbreviations of datelines ("Mich." → "Michigan"), read only in datelines."""
     frames: tuple = ()
     """Typing frames (:mod:`mobkg.extract.frames`)."""
+    given_names: frozenset[str] = frozenset()
+    """Personal given names, case-folded (``given_names.txt``): "Jonathan Jackson" is shaped like a person."""
 
     def words(self, name: str) -> frozenset[str]:
         return self._sets[name]
@@ -277,6 +279,14 @@ def _add_gazetteers(lexicon: Lexicon, folder: Path, strict: bool = False) -> Non
             lexicon.add(GazetteerEntry(row["label"], EntityType.PLACE, _aliases(row)))
 
 
+def _read_names(path: Path) -> frozenset[str]:
+    """One name per line (``#`` comments and blank lines skipped), case-folded; no file, no names."""
+    if not path.is_file():
+        return frozenset()
+    text = _tsv_text(path)
+    return frozenset(line.strip().casefold() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
 def read_lexicon(folder: Path, additions: Sequence[Path] = ()) -> Lexicon:
     """Read and check every lexicon file under ``folder`` (laid out like ``mobkg/lexicons/``), then ``additions``.
 
@@ -294,6 +304,7 @@ def read_lexicon(folder: Path, additions: Sequence[Path] = ()) -> Lexicon:
     patterns = _check_patterns(_read_yaml(words / "patterns.yaml"), words / "patterns.yaml")
     lexicon = Lexicon(vocabulary, patterns)
     _add_gazetteers(lexicon, folder)
+    lexicon.given_names = _read_names(folder / "given_names.txt")
     lexicon.frames = compile_frames(_read_yaml(words / "frames.yaml").get("frames"), str(words / "frames.yaml"))
     for extra in additions:
         try:

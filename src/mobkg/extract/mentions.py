@@ -321,7 +321,18 @@ class _Finder(NameChunker):
         if person_like and (chunk.before in {"person", "speaker", "possessed"} or chunk.after in {"title", "speaker"}
                             or self._title_before(chunk.first)):
             return T.PERSON, 3, "person-cue", None
+        if person_like and len(words) <= 4 and self._given_name(words):
+            return T.PERSON, 2, "given-name", None
         return None
+
+    def _given_name(self, words: list[str]) -> bool:
+        """"Jonathan Jackson": a known given name first, and no word that names a firm, place or thing."""
+        if words[0].casefold() not in self.lexicon.given_names or not words[0][:1].isupper() or words[0].isupper():
+            return False
+        if self.head_type(words) is not None:
+            return False
+        return not any(w.lower() in self.stop or w.lower() in self.words("legal_suffixes")
+                       or any(e.type is T.PLACE for e in self.lexicon.exact.get(w, [])) for w in words[1:])
 
     def _by_legal_name(self, chunk: _Chunk) -> Typed | None:
         """A known company with a legal suffix or regional tail: "Acme Motors Co., Ltd.", "Acme UK"."""

@@ -89,7 +89,7 @@ def split_items(text: str, strict: bool = True) -> tuple[str, ...]:
     >>> split_items("automotive, marine and energy", strict=False)
     ('automotive', 'marine', 'energy')
     """
-    parts = re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s+as well as\s+|\s+&\s+", text)
+    parts = re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s+as well as\s+|\s+[&+]\s+", text)
     cleaned = []
     for part in parts:
         part = re.sub(r"^(?:(?:the|a|an|its|their|other|new|emerging|several|many|various|fields|areas|such as|including)\s+)+", "", part.strip())
@@ -205,7 +205,25 @@ def _matched_items(groups: dict, lexicon: Lexicon) -> tuple[str, ...] | None:
         items = _listed_fields(split_items(groups["sectorlist"], strict=False), groups["fieldhead"], lexicon)
         if groups["fieldhead"] in _SINGULAR_FIELDS and len(items) < 2:
             return None  # "the automotive sector" alone: a descriptor, read by the descriptor patterns
-    return items
+    return tuple(dict.fromkeys(_field_name(item) for item in items))
+
+
+def _field_name(item: str) -> str:
+    """A field without the generic noun that only says it is sold ("EV charging solutions" is EV
+    charging); kept where nothing specific would remain ("ICT solutions", "defense technologies").
+
+    >>> _field_name("EV charging solutions"), _field_name("fleet telematics technologies"), _field_name("ICT solutions")
+    ('EV charging', 'fleet telematics', 'ICT solutions')
+    """
+    words = item.split()
+    if len(words) > 1 and words[-1] in _GENERIC_OFFERINGS:
+        rest = words[:-1]
+        if len(rest) > 1 or re.fullmatch(r"[a-z\-]+ing", rest[0]):
+            return " ".join(rest)
+    return item
+
+
+_GENERIC_OFFERINGS = {"solutions", "technologies", "offerings"}
 
 
 def _roles(pattern: CompiledPattern, groups: dict) -> tuple[tuple[int, ...], tuple[int, ...]]:

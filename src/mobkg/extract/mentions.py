@@ -369,7 +369,8 @@ def _not_a_name(tokens: list[Token], lexicon: Lexicon) -> bool:
     """A capitalised term that names nothing: a financial or legal term, a generic acronym alone,
     a rank or part with its number ("Level 4", "Class 8") or an amount ("VND 186.4")."""
     last = tokens[-1].lower.strip(".,")
-    if len(tokens) == 1 and last in lexicon.words("generic_acronyms"):
+    if len(tokens) == 1 and (last in lexicon.words("generic_acronyms") or _COMPOUND_ADJECTIVE.fullmatch(tokens[0].text)
+                             or _MEASURE.fullmatch(tokens[0].text)):
         return True
     if tokens[0].lower in lexicon.words("currency_codes") and any(c.isdigit() for c in tokens[-1].text):
         return True
@@ -377,6 +378,15 @@ def _not_a_name(tokens: list[Token], lexicon: Lexicon) -> bool:
             and re.fullmatch(r"\d[\w.\-]*|[A-Z]|[IVX]+", tokens[1].text):
         return True
     return last in lexicon.words("not_name_heads") and not any(t.lower in lexicon.words("legal_suffixes") for t in tokens)
+
+
+_COMPOUND_ADJECTIVE = re.compile(
+    r"[\w.]+-(?:powered|driven|enabled|based|ready|first|focused|centric|native|led|backed|compatible|equipped|capable|"
+    r"friendly|grade|class|level|scale|wide|free|only|specific|certified|optimi[sz]ed|integrated)", re.IGNORECASE)
+"""A capitalised compound adjective ("AI-powered", "API-first"): it describes, it names nothing."""
+_MEASURE = re.compile(r"\d+(?:[.,]\d+)?\s?(?:[kMGT]W[hp]?|[kM]?V|[kM]?Wh|mAh|Ah|km|mi|mph|kph|km/h|kg|t|m|cm|mm|ft|lbs?|Nm|hp|PS|"
+                      r"GB|TB|MB|GHz|MHz|Hz|dB|%)")
+"""A quantity with its unit ("800V", "1.5MW", "350kW"): a measure, not a model code."""
 
 
 class _Heads(NamedTuple):

@@ -145,7 +145,7 @@ class _Antecedents:
     about_subject: tuple | None
     recent: dict
 
-    def of_noun(self, noun: str, last_org_in_sentence: tuple | None):
+    def of_noun(self, noun: str, org_in_sentence: tuple | None):
         """The antecedent of "the NOUN": the alliance, the products, the group, the company..."""
         if noun in _ALLIANCE_NOUNS:
             about_alliance = self.about_subject if self.about_subject and self.about_subject[0] is T.ALLIANCE else None
@@ -156,8 +156,8 @@ class _Antecedents:
             return self.about_subject or self.primary or self.last_company
         if noun == "brand":
             return None
-        if last_org_in_sentence and last_org_in_sentence[0] is T.COMPANY:
-            return last_org_in_sentence
+        if org_in_sentence and org_in_sentence[0] is T.COMPANY:
+            return org_in_sentence
         return self.recent.get("first company") or self.last_company
 
 
@@ -210,7 +210,7 @@ class _SkeletonWriter:
         if word in _FIRST_PERSON:
             return self.context.recent.get("speaker")  # "we" in a quote: the speaker's organisation
         if word.startswith("the "):
-            return self.context.of_noun(word[4:], self.last_org_in_sentence)
+            return self.context.of_noun(word[4:], self.first_org or self.last_org_in_sentence)
         return self.first_org or self.context.previous_subject
 
     def write_pronoun(self, pronoun: re.Match, start: int, end: int) -> None:

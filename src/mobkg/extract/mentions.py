@@ -37,6 +37,8 @@ _TYPE_NOUNS = {
 _GENERIC_PRODUCT_WORDS = {"model", "models", "family", "series", "line", "flagship", "concept", "ev", "bev", "phev", "version",
                           "families", "lines", "versions"}
 _DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "our"}
+_ROLE_WORDS = {"partner", "leader", "member", "owner", "host", "lead", "executive", "officer", "principal", "anchor"}
+"""Title words that are also roles an organisation plays ("our partner X", "the anchor X")."""
 _DESCRIPTOR_ENDS = {",", ".", ";", ":", "(", ")", "of", "in", "for", "that", "which", "who", "whose", "with", "to", "from",
                     "on", "at", "by", "focused", "based", "headquartered", "specialising", "specializing", "dedicated"}
 """Words that end the noun phrase of an apposition ("X, a maker of buses", "X, a firm focused on ...")."""
@@ -347,7 +349,10 @@ class _Finder(NameChunker):
 
     def _title_before(self, first: int) -> bool:
         """``CEO Jane Roe``, ``Chairman Li Wei``: a title word right before a name."""
-        return first > 0 and self.tokens[first - 1].lower in self.titles
+        if first == 0 or self.tokens[first - 1].lower not in self.titles:
+            return False
+        # "our partner Vertiko", "the host Acme": a role word after a determiner names an organisation's role too
+        return not (self.tokens[first - 1].lower in _ROLE_WORDS and first > 1 and self.tokens[first - 2].lower in _FUNCTION_WORDS)
 
     # -- extras ---------------------------------------------------------------------------
     def trailing_heads(self, last: int, heads: frozenset[str]) -> int:

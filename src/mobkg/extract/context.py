@@ -351,6 +351,24 @@ def type_short_forms(parsed: list["ParsedSentence"], known: dict[str, EntityType
                 mention.type, mention.strength, mention.rule = known[name], 2, "short-form"
 
 
+def split_at_connectors(mentions: list[Mention], known: dict[str, EntityType]) -> None:
+    """"Utility Market Development for Flash": an untyped run that ends, after a connector, in a name
+    the release types elsewhere is that name ("Flash"); the words before it are not a name."""
+    for mention in mentions:
+        if mention.type is not None:
+            continue
+        for connector in _CUT_CONNECTORS.finditer(mention.text):
+            tail = mention.text[connector.end():]
+            if known.get(tail) is not None:
+                mention.start += connector.end()
+                mention.text = tail
+                mention.type, mention.strength, mention.rule = known[tail], 2, "known-name-after-connector"
+                break
+
+
+_CUT_CONNECTORS = re.compile(r" (?:for|of|at|&|and) (?:the )?")
+
+
 def retype_known(mentions: list[Mention], known: dict[str, EntityType]) -> None:
     """Second pass: a surface typed anywhere in the release has that type everywhere (untyped chunks too)."""
     for mention in mentions:

@@ -10,7 +10,7 @@ from functools import partial
 from ..release import Release
 from ..vocab import EntityType, Predicate, signature
 from .context import (
-    ParsedSentence, dateline_places, is_title_case, known_mentions, midsentence_names, retype_brand_lists, retype_known,
+    ParsedSentence, dateline_places, is_title_case, known_mentions, midsentence_names, retype_brand_lists, retype_known, split_at_connectors,
     retype_marque_enumerations, type_recurring_names,
     retype_listed_organisations, trim_people_after_titles, type_employers_of_people, type_lists_by_majority, type_model_families,
     type_places_before_regions, type_short_forms, type_surnames,
@@ -93,6 +93,7 @@ def _type_in_release(doc: Doc) -> None:
     for item in doc.parsed:
         if is_title_case(item.sentence):
             item.mentions = known_mentions(item.sentence.text, known)
+        split_at_connectors(item.mentions, known)
         retype_known(item.mentions, known)
 
 

@@ -238,9 +238,26 @@ def type_places_before_regions(text: str, mentions: list[Mention], lexicon: Lexi
         rest = text[mention.end:]
         region = after is not None and after.type is T.PLACE and after.entry is not None \
             and re.fullmatch(r",\s*", text[mention.end:after.start]) and not re.match(r"[-‑'’]", text[after.end:after.end + 1])
-        abbreviation = re.match(r",\s+([A-Z][a-z]{1,4}\.)(?=[\s,;)]|$)", rest)
-        if region or (abbreviation and abbreviation.group(1) in lexicon.dateline_abbreviations):
+        abbreviation = re.match(r",\s+([A-Z][a-z]{1,4}\.|[A-Z]{2})(?=[,;)]|\s+(?-i:[a-z\d])|\.?$)", rest)
+        code = abbreviation.group(1) if abbreviation else None
+        if code is not None and code.isupper() and (mention.text.isupper() or code == "US"):
+            code = None  # "VC, PE, family offices": acronyms in a list, not a city and its state
+        if region or code in lexicon.dateline_abbreviations:
             mention.type, mention.strength, mention.rule = T.PLACE, 3, "place-before-region"
+        if not region and code in lexicon.dateline_abbreviations:
+            _name_region(mentions, code, mention.end + abbreviation.start(1), lexicon)
+
+
+def _name_region(mentions: list[Mention], code: str, start: int, lexicon: Lexicon) -> None:
+    """The region a postal or AP abbreviation stands for ("Oshkosh, WI": Wisconsin), named by its code."""
+    name = lexicon.dateline_abbreviations[code]
+    entry = next((e for e in lexicon.exact.get(name, []) if e.type is T.PLACE), None)
+    there = next((m for m in mentions if m.start == start), None)
+    if there is None:
+        mentions.append(Mention(start, start + len(code), code, T.PLACE, 3, {name}, entry, rule="region-abbreviation"))
+    elif there.type is None and there.text == code:
+        there.type, there.strength, there.rule, there.entry = T.PLACE, 3, "region-abbreviation", entry
+        there.aliases.add(name)
 
 
 def type_surnames(parsed: list["ParsedSentence"], known: dict[str, EntityType]) -> None:

@@ -21,6 +21,8 @@ T = EntityType
 _TOKEN = re.compile(r"\w+(?:[.'’\-/]\w+)*|&|[^\w\s]")
 _CONNECTORS = {"&", "of", "de", "der", "von", "van", "da", "di", "du", "la", "le", "del", "y", "for", "den", "ter", "bin", "al"}
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_NAME_ABBREVIATIONS = {"St", "Ste", "Mt", "Ft", "Pt"}
+"""Abbreviations that keep their period inside place names ("St. Louis", "Mt. Fuji")."""
 _ACRONYM_PAREN = re.compile(r"\s*\(\s*[\"“]?(?P<inner>[^()\"”]{1,60}?)[\"”]?\s*\)")
 _TICKER = re.compile(r"^(?:NASDAQ|NYSE|HKEX|SSE|SZSE|TSE|LSE|KRX|ETR|XETRA|EPA|BIT|OTC|TSX|ASX|SIX|BSE|NSE)\b", re.IGNORECASE)
 
@@ -97,7 +99,8 @@ def tokenize(text: str, lexicon: Lexicon) -> list[Token]:
     for token in tokens:
         if token.text == "." and merged and merged[-1].end == token.start:
             previous = merged[-1]
-            if (previous.lower + ".") in suffixes or re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", previous.text):
+            if (previous.lower + ".") in suffixes or re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", previous.text) \
+                    or previous.text in _NAME_ABBREVIATIONS:
                 merged[-1] = Token(previous.text + ".", previous.start, token.end)
                 continue
         merged.append(token)

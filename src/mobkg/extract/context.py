@@ -211,6 +211,20 @@ def trim_people_after_titles(text: str, mentions: list[Mention]) -> None:
             mention.text = mention.text[cut:]
 
 
+def drop_credited_people(text: str, mentions: list[Mention]) -> None:
+    """A name typed only by its given name says nothing in a byline ("By Meg Roe, Wire"), a credit
+    ("Photo by Dan Roe on Unsplash") or a line that is the name alone (a contact block)."""
+    credit = _CREDIT.search(text) is not None
+    for mention in mentions:
+        if mention.type is T.PERSON and mention.rule == "given-name" \
+                and (credit or text.strip(" .,;:") == mention.text):
+            mention.type, mention.strength, mention.rule = None, 0, "credited-name"
+
+
+_CREDIT = re.compile(r"^\s*By\s|\b(?:photos?|images?|pictures?|video|illustrations?|graphics?)\s+(?:by|credits?|courtesy)\b",
+                     re.IGNORECASE)
+
+
 def type_employers_of_people(text: str, mentions: list[Mention]) -> None:
     """"Tom Berg from Voltaro Media", "Voltaro Media's Tom Berg": a name nothing else typed, right
     after a person and "from"/"of"/"at", or right before "'s" and a person, is the person's organisation."""

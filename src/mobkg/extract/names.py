@@ -88,6 +88,12 @@ def tokenize(text: str, lexicon: Lexicon) -> list[Token]:
             tokens.append(Token(compound.group(1), m.start(), cut))
             tokens.append(Token(word[compound.end(1):], cut, m.end()))
             continue
+        half = len(word) // 2
+        if len(word) >= 6 and len(word) % 2 == 0 and word[:half] == word[half:] and word[0].isupper():
+            # "About MAHLEMAHLE is ...": a heading glued to the sentence it heads repeats the name.
+            tokens.append(Token(word[:half], m.start(), m.start() + half))
+            tokens.append(Token(word[half:], m.start() + half, m.end()))
+            continue
         if len(word) > 2 and word[-2] in "'’" and word[-1] in "sS":
             # Possessive: "Acme's" is the name Acme plus 's.
             tokens.append(Token(word[:-2], m.start(), m.end() - 2))

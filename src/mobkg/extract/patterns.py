@@ -25,10 +25,11 @@ _ANY = r"[^.!?;]*?"
 _ITEMS = (r"(?-i:(?P<items>[a-z][a-z\- ,&]*?))"
           r"(?= for | in | with | to | at | as | across | through | by | from | since | that | which |, which|"
           r", and (?:is|has|was|it|its|[a-z]+s (?!and\b))| \d|, while|[.;:(]|$|⟨)")
-_NP = r"[a-z][a-z0-9\-]*(?: [a-z][a-z0-9\-]*){0,3}"
+_NP_WORD = r"(?:[a-z][a-z0-9\-]*|[A-Z]{2,5}(?![\w⟩]))"
+_NP = rf"{_NP_WORD}(?: {_NP_WORD}){{0,3}}"
 # A list in English form, "a, b and c" or "a and b": a comma joins items only when an "and" closes the list.
 _NP_LIST = (rf"(?-i:(?P<items>{_NP}(?:(?:, {_NP})*,? (?:and|&) {_NP})?))"
-            r"(?=[,.;:)]| (?:for|in|with|to|across|that|which|from|since|based|headquartered)\b|$)")
+            r"(?=[,.;:)]| \(| (?:for|in|with|to|across|that|which|from|since|based|headquartered)\b|$)")
 _PHRASE = r"(?-i:(?P<items>[a-z][a-z0-9\-]*(?: [a-z][a-z0-9\-]*){0,3}))"
 # A business-field descriptor before its head noun: "(a leading) motion control technology (company)".
 _FUNCTION = r"(?:in|the|of|for|to|with|at|by|on|from|and|or|as|that|which|its|their|is|are|was|were|has|have|part)\b"

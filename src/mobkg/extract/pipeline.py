@@ -12,7 +12,7 @@ from ..vocab import EntityType, Predicate, signature
 from .context import (
     ParsedSentence, dateline_places, is_title_case, known_mentions, midsentence_names, retype_brand_lists, retype_known, split_at_connectors,
     retype_marque_enumerations, type_recurring_names,
-    retype_listed_organisations, trim_people_after_titles, type_employers_of_people, type_lists_by_majority, type_model_families,
+    retype_listed_organisations, trim_people_after_titles, type_employers_of_people, drop_credited_people, type_lists_by_majority, type_model_families,
     type_places_before_regions, type_short_forms, type_surnames,
 )
 from .frames import retype_by_frames
@@ -80,6 +80,7 @@ def _type_sentences(doc: Doc) -> None:
         type_places_before_regions(item.sentence.text, item.mentions, doc.lexicon)
         type_lists_by_majority(item.sentence.text, item.mentions, doc.lexicon)
         trim_people_after_titles(item.sentence.text, item.mentions)
+        drop_credited_people(item.sentence.text, item.mentions)
         type_employers_of_people(item.sentence.text, item.mentions)
     type_recurring_names(doc.parsed, doc.names)
 

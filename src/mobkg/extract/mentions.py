@@ -40,7 +40,9 @@ _DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "our"}
 _ROLE_WORDS = {"partner", "leader", "member", "owner", "host", "lead", "executive", "officer", "principal", "anchor"}
 """Title words that are also roles an organisation plays ("our partner X", "the anchor X")."""
 _DESCRIPTOR_ENDS = {",", ".", ";", ":", "(", ")", "of", "in", "for", "that", "which", "who", "whose", "with", "to", "from",
-                    "on", "at", "by", "focused", "based", "headquartered", "specialising", "specializing", "dedicated"}
+                    "on", "at", "by", "focused", "based", "headquartered", "specialising", "specializing", "dedicated",
+                    "built", "made", "sold", "known", "run", "led", "held", "around", "under", "through", "into", "over",
+                    "across", "between", "including", "such", "as", "like", "offering", "providing", "which", "where"}
 """Words that end the noun phrase of an apposition ("X, a maker of buses", "X, a firm focused on ...")."""
 _PARTITIVES = {"family", "range", "line", "series", "type", "kind", "class", "generation", "set", "suite", "lineup", "portfolio"}
 """Nouns whose "of" continues the noun phrase: "a new family of swap batteries" is batteries."""
@@ -135,14 +137,14 @@ class _Finder(NameChunker):
         if tail[0] not in {"a", "an", "the"}:
             return None
         # The descriptor's head is its last noun: "a battery technology company" is a company.
-        head_cue = None
+        head = None
         for previous, word in zip(tail, tail[1:]):
             if word in _DESCRIPTOR_ENDS and not (word == "of" and previous in _PARTITIVES):
                 break
-            cue = self._descriptor_cue(word)
-            if cue is not None:
-                head_cue = cue
-        return head_cue
+            if word.endswith("ed") and head is not None and self._descriptor_cue(head) is not None:
+                break  # "a humanoid robot designed with ...": a participle after the head noun
+            head = word
+        return self._descriptor_cue(head) if head is not None else None
 
     def _title_apposition(self, tail: list[str]) -> bool:
         if tail[0] in {"the", "a", "an"} and len(tail) > 1 and (tail[1] in self.titles or tail[1] == "member"):
@@ -179,8 +181,9 @@ class _Finder(NameChunker):
         typed = self.type_chunk(first, last)
         for rule in (self._named_product, self._organisation_technology, self._named_technology, self._named_by_noun):
             typed = rule(first, last, heads, typed)
-        if typed is not None and typed[3] is None and _not_a_name(self.tokens[first:last], self.lexicon):
-            typed = None  # "the Merger", "Green Bonds", "EV": terms, not names
+        if typed is not None and typed[3] is None and (_not_a_name(self.tokens[first:last], self.lexicon)
+                                                      or _IDENTIFIER_BEFORE.search(self.text, 0, self.tokens[first].start)):
+            typed = None  # "the Merger", "Green Bonds", "EV", "WKN: A2QH 97": terms and codes, not names
         return self._built(first, last, heads, typed or (None, 0, "candidate", None))
 
     def _named_product(self, first: int, last: int, heads: _Heads, typed: Typed | None) -> Typed | None:
@@ -385,6 +388,8 @@ def _not_a_name(tokens: list[Token], lexicon: Lexicon) -> bool:
     return last in lexicon.words("not_name_heads") and not any(t.lower in lexicon.words("legal_suffixes") for t in tokens)
 
 
+_IDENTIFIER_BEFORE = re.compile(r"\b(?:ISIN|WKN|CUSIP|SEDOL|LEI|CIK)\s*(?:[:#]\s*|\s)(?:[A-Z0-9]+\s*)?$")
+"""A securities identifier's label right before a code: "ISIN: CH0000000001", "WKN A2QH97"."""
 _COMPOUND_ADJECTIVE = re.compile(
     r"[\w.]+-(?:powered|driven|enabled|based|ready|first|focused|centric|native|led|backed|compatible|equipped|capable|"
     r"friendly|grade|class|level|scale|wide|free|only|specific|certified|optimi[sz]ed|integrated)", re.IGNORECASE)

@@ -102,9 +102,14 @@ def tokenize(text: str, lexicon: Lexicon) -> list[Token]:
             tokens.append(Token(word, m.start(), m.end()))
     merged: list[Token] = []
     suffixes = lexicon.words("legal_suffixes")
-    for token in tokens:
+    for index, token in enumerate(tokens):
         if token.text == "." and merged and merged[-1].end == token.start:
             previous = merged[-1]
+            following = tokens[index + 1] if index + 1 < len(tokens) else None
+            if re.fullmatch(r"[A-Z]", previous.text) and following is not None and following.text[:1].isupper() \
+                    and len(merged) > 1 and merged[-2].text[:1].isupper():
+                merged[-1] = Token(previous.text + ".", previous.start, token.end)  # "Walter P. Chrysler": an initial
+                continue
             if (previous.lower + ".") in suffixes or re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", previous.text) \
                     or previous.text in _NAME_ABBREVIATIONS:
                 merged[-1] = Token(previous.text + ".", previous.start, token.end)

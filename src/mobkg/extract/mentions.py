@@ -359,9 +359,11 @@ class _Finder(NameChunker):
 
     # -- extras ---------------------------------------------------------------------------
     def trailing_heads(self, last: int, heads: frozenset[str]) -> int:
-        """Number of lowercase words ending in a head word right after a chunk ("humanoid robot", "electric cargo bike")."""
+        """Number of lowercase words ending in a head word right after a chunk ("humanoid robot", "electric cargo bike");
+        a trademark sign between them counts as one of the words ("Strata® computing platform")."""
+        mark = 1 if last < len(self.tokens) and self.tokens[last].text in {"®", "™"} else 0
         for size in (3, 2, 1):
-            words = self.tokens[last:last + size]
+            words = self.tokens[last + mark:last + mark + size]
             if len(words) != size or not all(w.text.islower() or w.text.isupper() for w in words):
                 continue
             if not all(re.fullmatch(r"[A-Za-z][\w\-]*", w.text) for w in words):
@@ -369,7 +371,7 @@ class _Finder(NameChunker):
             if any(w.lower in _FUNCTION_WORDS for w in words):
                 continue  # "Platform and solid-state battery": the head belongs to the next phrase
             if " ".join(w.lower for w in words) in heads or (words[-1].lower in heads and size > 1):
-                return size
+                return size + mark
         return 0
 
 

@@ -95,7 +95,7 @@ _VOCABULARY_LISTS = (
     "legal_suffixes", "company_heads", "alliance_heads", "event_heads", "initiative_heads", "technology_heads",
     "owned_technology_heads", "technology_terms", "technology_nouns", "product_heads", "generic_sector_words",
     "sector_modifiers", "not_name_heads", "generic_acronyms", "person_titles", "honorifics", "organisation_nouns",
-    "brand_nouns", "stop_capitalised", "public_body_heads", "public_body_tails",
+    "brand_nouns", "stop_capitalised", "public_body_heads", "public_body_tails", "news_distributors",
 )
 """Cue lists the extractor reads by name: ``vocabulary.yaml`` must give each (an empty list is fine)."""
 _WIKIDATA = re.compile(r"Q[1-9][0-9]*")

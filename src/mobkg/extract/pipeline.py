@@ -53,8 +53,23 @@ def _detect_language(doc: Doc) -> None:
 
 
 def _split(doc: Doc) -> None:
-    doc.sentences = sentences_of_release(doc.release.title, doc.release.body)
+    sentences = sentences_of_release(doc.release.title, doc.release.body)
+    doc.sentences = without_distributor_sections(sentences, doc.lexicon.words("news_distributors"))
     doc.names = midsentence_names([s.text for s in doc.sentences if not s.heading])
+
+
+def without_distributor_sections(sentences: list, distributors: frozenset[str]) -> list:
+    """The release without the newswire's own "About InvestorWire" section (up to the next "About ..."):
+    the distributor describing itself is not the release's content."""
+    kept, skipping = [], False
+    for sentence in sentences:
+        about = re.match(r"About\s+(\S+(?:\s+\S+)?)", sentence.text)
+        if about:
+            words = about.group(1).lower().split()
+            skipping = words[0] in distributors or " ".join(words) in distributors
+        if not skipping:
+            kept.append(sentence)
+    return kept
 
 
 def _find_mentions(doc: Doc) -> None:

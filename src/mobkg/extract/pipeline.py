@@ -67,6 +67,9 @@ def without_distributor_sections(sentences: list, distributors: frozenset[str]) 
         if about:
             words = about.group(1).lower().split()
             skipping = words[0] in distributors or " ".join(words) in distributors
+        describes = re.match(r"(\S+(?:\s+\S+)?)\s+(?:is|was)\s+(?:a|an|the)\b", sentence.text)
+        if describes and any(" ".join(describes.group(1).lower().split()[:n]) in distributors for n in (1, 2)):
+            continue  # "Benzinga is a leading financial media provider ...": the wire about itself
         if not skipping:
             kept.append(sentence)
     return kept

@@ -386,11 +386,12 @@ def split_at_connectors(mentions: list[Mention], known: dict[str, EntityType]) -
     """"Utility Market Development for Flash": an untyped run that ends, after a connector, in a name
     the release types elsewhere is that name ("Flash"); the words before it are not a name."""
     for mention in mentions:
-        if mention.type is not None:
+        if mention.type is not None and mention.rule != "head-word":
             continue
-        for connector in _CUT_CONNECTORS.finditer(mention.text):
+        cuts = _CUT_CONNECTORS if mention.type is None else _CUT_AFTER_TITLE
+        for connector in cuts.finditer(mention.text):
             tail = mention.text[connector.end():]
-            if known.get(tail) is not None:
+            if known.get(tail) is not None and (mention.type is None or known[tail] in (T.COMPANY, T.BRAND, T.ALLIANCE)):
                 mention.start += connector.end()
                 mention.text = tail
                 mention.type, mention.strength, mention.rule = known[tail], 2, "known-name-after-connector"
@@ -398,6 +399,9 @@ def split_at_connectors(mentions: list[Mention], known: dict[str, EntityType]) -
 
 
 _CUT_CONNECTORS = re.compile(r" (?:for|of|at|&|and) (?:the )?")
+_CUT_AFTER_TITLE = re.compile(r" (?:for|at) (?:the )?")
+"""A run a head word typed ("... Development for Acme Motors") is cut only after "for"/"at", never
+after "of" ("Bank of China" is one name)."""
 
 
 def retype_known(mentions: list[Mention], known: dict[str, EntityType]) -> None:

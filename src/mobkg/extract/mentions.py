@@ -205,7 +205,9 @@ class _Finder(NameChunker):
     def _named_technology(self, first: int, last: int, heads: _Heads, typed: Typed | None) -> Typed | None:
         """"the Strata platform": a name before a technology noun (not a plain capitalised word)."""
         tokens = self.tokens
-        plain_word = last - first == 1 and tokens[first].text.istitle() and not any(c.isdigit() for c in tokens[first].text)
+        marked = last < len(tokens) and tokens[last].text in {"®", "™"}  # "Quillgate® software": a trademark
+        plain_word = last - first == 1 and tokens[first].text.istitle() and not any(c.isdigit() for c in tokens[first].text) \
+            and not marked
         if typed is None and heads.technology and (last - first > 1 or len(tokens[first].text) > 2) \
                 and tokens[first].lower not in self.stop and not plain_word:
             return T.TECHNOLOGY, 2, "named-technology", None

@@ -386,12 +386,15 @@ def _not_a_name(tokens: list[Token], lexicon: Lexicon) -> bool:
         return True
     if tokens[0].lower in lexicon.words("currency_codes") and any(c.isdigit() for c in tokens[-1].text):
         return True
+    if tokens[0].lower in _IDENTIFIER_LABELS:
+        return True  # "ISIN AT0000000001", "WKN A0B1C2": a securities identifier
     if len(tokens) == 2 and tokens[0].lower in lexicon.words("enumerator_nouns") \
             and re.fullmatch(r"\d[\w.\-]*|[A-Z]|[IVX]+", tokens[1].text):
         return True
     return last in lexicon.words("not_name_heads") and not any(t.lower in lexicon.words("legal_suffixes") for t in tokens)
 
 
+_IDENTIFIER_LABELS = {"isin", "wkn", "cusip", "sedol", "lei", "cik"}
 _IDENTIFIER_BEFORE = re.compile(r"\b(?:ISIN|WKN|CUSIP|SEDOL|LEI|CIK)\s*(?:[:#]\s*|\s)(?:[A-Z0-9]+\s*)?$")
 """A securities identifier's label right before a code: "ISIN: CH0000000001", "WKN A2QH97"."""
 _COMPOUND_ADJECTIVE = re.compile(

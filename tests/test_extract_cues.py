@@ -160,3 +160,9 @@ def test_the_given_names_list_is_data_and_has_no_common_words():
     assert len(names) > 3000
     assert {"jonathan", "priya", "hiroshi", "olga"} <= names
     assert not {"may", "june", "will", "hope", "grace", "mercedes", "tesla", "lincoln"} & names
+
+
+def test_a_marque_named_only_at_the_head_of_its_models_is_a_brand():
+    extraction = extract("Among the cars was a Subaru Impreza WRX STI with a new livery.")
+    assert types(extraction).get("Subaru") is T.BRAND
+    assert any(s == "Subaru" and p == "produces" for s, p, _ in facts(extraction))

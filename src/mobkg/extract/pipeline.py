@@ -18,6 +18,7 @@ from .context import (
 from .frames import retype_by_frames
 from .language import ENGLISH, detect_language
 from .lexicon import Lexicon, load_lexicon
+from .mentions import Mention
 from .model import Entity, Extraction, Fact
 from .normalise import name_key
 from .relations import CONTEXT, Skeleton
@@ -124,7 +125,29 @@ def _registry(doc: Doc) -> Registry:
     for item in doc.parsed:
         for mention in item.mentions:
             registry.observe(mention)
+    for mention in _marques_of_products(doc):
+        registry.observe(mention)
     return registry
+
+
+def _marques_of_products(doc: Doc) -> list:
+    """"a Porsche 911 GT3 RS": a known marque that the release names only at the head of its models
+    is a brand of the release too (and the name facts read that it produces them)."""
+    named = {m.text for item in doc.parsed for m in item.mentions if m.type is not None}
+    marques = {}
+    for item in doc.parsed:
+        for mention in item.mentions:
+            if mention.type is not T.PRODUCT or mention.rule != "marque-model":
+                continue
+            words = mention.text.split()
+            for cut in (2, 1):
+                head = " ".join(words[:cut])
+                entry = next((e for e in doc.lexicon.exact.get(head, []) if e.type is T.BRAND), None)
+                if entry is not None and cut < len(words):
+                    if head not in named:
+                        marques.setdefault(head, Mention(-1, -1, head, T.BRAND, 2, set(), entry, rule="marque-of-product"))
+                    break
+    return list(marques.values())
 
 
 def _resolve(doc: Doc) -> None:

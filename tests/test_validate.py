@@ -159,3 +159,25 @@ def test_warnings_are_reported_and_do_not_break_conformance():
     assert report.warnings == ["<https://w3id.org/mobkg/release/fx05>: release has no publication date"]
     dated = [g for g in graphs if not str(g.identifier).endswith("fx05")]
     assert validate_graphs(dated).warnings == []
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_validate_store_reports_what_validate_graphs_reports(tmp_path, jobs):
+    from rdflib import URIRef
+
+    from mobkg import open_store
+    from mobkg.validate import validate_store
+
+    graphs = release_graphs_of_the_query_fixture()
+    for i, path in enumerate(SHAPE_FIXTURES):
+        fixture = Graph(identifier=URIRef(f"https://w3id.org/mobkg/release/fixture{i:02d}"))
+        fixture.parse(path, format="turtle")
+        graphs.append(fixture)
+    with open_store(tmp_path / "store") as store:
+        store.replace_graphs(graphs)
+        by_store = validate_store(store, jobs=jobs)
+        one_by_one = validate_graphs([store.graph(name) for name in store.graph_names()], report_warnings=False)
+    assert not by_store.conforms and by_store.failing  # the -bad fixtures must be caught
+    assert (by_store.conforms, by_store.graphs, sorted(by_store.failing), by_store.text) == \
+        (one_by_one.conforms, one_by_one.graphs, sorted(one_by_one.failing), one_by_one.text)
+    assert sorted(by_store.warnings) == sorted(one_by_one.warnings) and by_store.warnings

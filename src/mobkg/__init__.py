@@ -34,7 +34,7 @@ _LAZY = {name: module for module, names in {
     "readers": "find_release_files read_release_file",
     "release": "Release SourceFormat",
     "stores": "GraphStore QueryResult open_store",
-    "validate": "ShaclEngine ValidationReport validate_graph validate_graphs",
+    "validate": "ShaclEngine ValidationReport validate_graph validate_graphs validate_store",
     "viz": "render_html",
     "vocab": "MOB EntityType Predicate",
 }.items() for name in names.split()}
@@ -66,7 +66,7 @@ if typing.TYPE_CHECKING:  # for type checkers and editors: the same names, impor
     from .readers import find_release_files, read_release_file
     from .release import Release, SourceFormat
     from .stores import GraphStore, QueryResult, open_store
-    from .validate import ShaclEngine, ValidationReport, validate_graph, validate_graphs
+    from .validate import ShaclEngine, ValidationReport, validate_graph, validate_graphs, validate_store
     from .viz import render_html
     from .vocab import MOB, EntityType, Predicate
 
@@ -77,7 +77,7 @@ __all__ = [
     "MobkgError", "QueryError", "ReleaseError", "ShapeViolation", "StoreError", "UpdateRefused",
     "build_release_graph", "entity_iri", "release_iri", "export_store", "to_networkx", "extract_release",
     "ingest", "format_result", "run_query", "saved_queries", "find_release_files", "read_release_file",
-    "open_store", "validate_graph", "validate_graphs", "GraphStats", "graph_stats", "shortest_path", "render_html",
+    "open_store", "validate_graph", "validate_graphs", "validate_store", "GraphStats", "graph_stats", "shortest_path", "render_html",
     "LexiconError", "EndpointError", "OutputError", "write_output", "stream_query", "ShaclEngine",
     "LoadError", "LoadSummary", "load_files", "UnknownEntity", "ConfigError", "UserLexiconError", "python_value",
 ]

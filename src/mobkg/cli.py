@@ -195,13 +195,6 @@ def build(paths, store_path, endpoint, skip_bad, force, jobs, scheduler, lexicon
     click.echo(f"store: {_one_line(store.location if endpoint else os.path.abspath(store_path))}")
 
 
-def _counted(items, bar):
-    """Yield ``items``, advancing ``bar`` once each has been dealt with (when the next one is asked for)."""
-    for item in items:
-        yield item
-        bar.update(1)
-
-
 class _NoBar:
     """What a progress bar offers, doing nothing: output is not a terminal."""
 
@@ -233,12 +226,11 @@ def progress_bar(description: str, unit: str, total: int | None = None):
 @store_options
 def validate(store_path, endpoint):
     """Validate every release graph in the store against the SHACL shapes (exit 3 if not; warnings keep exit 0)."""
-    from .validate import validate_graphs
+    from .validate import validate_store
 
     with opened(store_path, endpoint, read_only=True) as store, reported():
-        names = store.graph_names()
-        with progress_bar("validating", "release", total=len(names)) as bar:
-            report = validate_graphs(_counted((store.graph(name) for name in names), bar), report_warnings=False)
+        with progress_bar("validating", "release", total=len(store.graph_names())) as bar:
+            report = validate_store(store, progress=bar.update)
         if not report.conforms:
             raise ShapeViolation(f"{len(report.failing)} of {report.graphs} release graphs violate the shapes:\n{report.text}")
     for warning in report.warnings[:SHOWN_WARNINGS]:

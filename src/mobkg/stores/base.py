@@ -106,6 +106,10 @@ def hashes_from_rows(rows) -> dict[str, StoredRelease]:
 class ClosingStore:
     """A store is a context manager: ``with open_store(path) as store:`` closes it at the end of the block."""
 
+    def graph_ntriples(self, name: str) -> str:
+        """One named graph as N-Triples text; a store that can dump it directly does so."""
+        return self.graph(name).serialize(format="nt")
+
     def __enter__(self):
         return self
 
@@ -132,6 +136,9 @@ class GraphStore(Protocol):
 
     def graph(self, name: str) -> Graph:
         """A copy of one named graph."""
+
+    def graph_ntriples(self, name: str) -> str:
+        """One named graph as N-Triples text (what validation hands the SHACL engine)."""
 
     def query(self, sparql: str) -> QueryResult:
         """Run a SPARQL query over the union of all graphs."""

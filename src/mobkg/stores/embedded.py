@@ -242,6 +242,10 @@ class EmbeddedStore(ClosingStore):
                 graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
         return graph
 
+    def graph_ntriples(self, name: str) -> str:
+        with self._reading():
+            return self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(name)).decode("utf-8")
+
     def query(self, sparql: str) -> QueryResult:
         with self._reading():
             try:

@@ -45,8 +45,8 @@ import enum
 import os
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 from pyshacl import validate as shacl_validate

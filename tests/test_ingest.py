@@ -196,7 +196,7 @@ def test_parallel_workers_write_the_same_store(tmp_path, workers_for_any_build, 
 
 
 def test_few_files_are_built_without_workers(tmp_path, monkeypatch):
-    monkeypatch.setattr(ingest_module.multiprocessing, "get_context", lambda method: pytest.fail("started workers"))
+    monkeypatch.setattr(ingest_module, "worker_context", lambda: pytest.fail("started workers"))
     assert dump_after(tmp_path, "small", ORIGINALS, jobs=2) == dump_after(tmp_path, "serial", ORIGINALS)
 
 

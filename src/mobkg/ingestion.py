@@ -58,7 +58,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -73,6 +72,7 @@ from .extract import extract_release
 from .extract.lexicon import _ACTIVE_ADDITIONS, lexicon_additions
 from .resources import analyst_dirs
 from .extract.pipeline import ExtractionFault
+from .processes import worker_context
 from .readers import MAX_BYTES, find_release_files, iter_release_file
 from .release import Release
 from .stores import GraphStore
@@ -518,10 +518,7 @@ def _built_files(items: list[tuple[int, Path]], plan: _Plan, jobs: int,
     if jobs == 1 or (len(items) < MIN_FILES_FOR_WORKERS and not any(_is_feed(path) for _, path in items)):
         yield (_build_file(index, path, plan) for index, path in items)
         return
-    methods = multiprocessing.get_all_start_methods()
-    # Not fork: the parent holds the store (RocksDB threads), which a forked child must not inherit.
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    with context.Pool(jobs, initializer=_init_worker, initargs=(plan,)) as pool:
+    with worker_context().Pool(jobs, initializer=_init_worker, initargs=(plan,)) as pool:
         yield _per_file(pool.imap(_build_in_worker, _tasks(items), chunksize=4), items)
 
 

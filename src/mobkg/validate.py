@@ -321,12 +321,9 @@ def _gates(jobs: int):
     if jobs <= 1:
         yield lambda texts: [_gate().check(text) for text in texts]
         return
-    import multiprocessing  # noqa: PLC0415 - only a parallel validation needs it
+    from .processes import worker_context  # noqa: PLC0415 - only a parallel validation needs it
 
-    methods = multiprocessing.get_all_start_methods()
-    # Not fork: the parent holds the store (RocksDB threads), which a forked child must not inherit.
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    with context.Pool(jobs) as pool:
+    with worker_context().Pool(jobs) as pool:
         yield lambda texts: pool.map(_check_in_worker, texts, chunksize=8)
 
 
